@@ -1,0 +1,135 @@
+using System.Buffers;
+using System.Text;
+
+namespace Breakwater.Anthropic;
+
+/// <summary>
+/// An incremental server-sent-events parser (WHATWG rules): chunks may split anywhere, even inside a CRLF or a
+/// multi-byte character; lines end in CRLF, LF or CR; comments and unknown fields are skipped; multi-line data is
+/// joined with LF; an event is dispatched on a blank line. Shared by every streaming part of the product.
+/// </summary>
+public sealed class SseReader
+{
+    private readonly ArrayBufferWriter<byte> _line = new(256);
+    private readonly StringBuilder _data = new();
+    private string? _event;
+    private string? _lastId;
+    private bool _hasData;
+    private bool _lastWasCr;
+
+    /// <summary>Bytes fed so far.</summary>
+    public long BytesRead { get; private set; }
+
+    /// <summary>Feeds a chunk and appends every event it completes to <paramref name="events"/>.</summary>
+    public void Feed(ReadOnlySpan<byte> chunk, ICollection<SseEvent> events)
+    {
+        BytesRead += chunk.Length;
+        while (!chunk.IsEmpty)
+        {
+            if (_lastWasCr)
+            {
+                _lastWasCr = false;
+                if (chunk[0] == (byte)'\n')
+                {
+                    chunk = chunk[1..];
+                    continue;
+                }
+            }
+
+            var i = chunk.IndexOfAny((byte)'\r', (byte)'\n');
+            if (i < 0)
+            {
+                _line.Write(chunk);
+                return;
+            }
+
+            if (_line.WrittenCount == 0)
+            {
+                ProcessLine(chunk[..i], events);
+            }
+            else
+            {
+                _line.Write(chunk[..i]);
+                ProcessLine(_line.WrittenSpan, events);
+                _line.ResetWrittenCount();
+            }
+
+            _lastWasCr = chunk[i] == (byte)'\r';
+            chunk = chunk[(i + 1)..];
+        }
+    }
+
+    /// <summary>Resets the parser to its initial state.</summary>
+    public void Reset()
+    {
+        _line.ResetWrittenCount();
+        _data.Clear();
+        _event = null;
+        _lastId = null;
+        _hasData = false;
+        _lastWasCr = false;
+        BytesRead = 0;
+    }
+
+    private void ProcessLine(ReadOnlySpan<byte> line, ICollection<SseEvent> events)
+    {
+        if (line.IsEmpty)
+        {
+            if (_hasData)
+            {
+                events.Add(new SseEvent(_event ?? "message", _data.ToString(), _lastId));
+            }
+
+            _data.Clear();
+            _event = null;
+            _hasData = false;
+            return;
+        }
+
+        if (line[0] == (byte)':')
+        {
+            return; // comment
+        }
+
+        var colon = line.IndexOf((byte)':');
+        ReadOnlySpan<byte> field, value;
+        if (colon < 0)
+        {
+            field = line;
+            value = default;
+        }
+        else
+        {
+            field = line[..colon];
+            value = line[(colon + 1)..];
+            if (!value.IsEmpty && value[0] == (byte)' ')
+            {
+                value = value[1..];
+            }
+        }
+
+        if (field.SequenceEqual("data"u8))
+        {
+            if (_hasData)
+            {
+                _data.Append('\n');
+            }
+
+            _data.Append(Encoding.UTF8.GetString(value));
+            _hasData = true;
+        }
+        else if (field.SequenceEqual("event"u8))
+        {
+            _event = Encoding.UTF8.GetString(value);
+        }
+        else if (field.SequenceEqual("id"u8))
+        {
+            if (value.IndexOf((byte)0) < 0)
+            {
+                _lastId = Encoding.UTF8.GetString(value);
+            }
+        }
+
+        // "retry" and unknown fields are ignored.
+    }
+}

@@ -1,0 +1,6 @@
+namespace Breakwater;
+
+/// <summary>Placeholder replaced by the pipeline.</summary>
+public sealed class BreakwaterHandler : DelegatingHandler
+{
+}
