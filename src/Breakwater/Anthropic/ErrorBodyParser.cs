@@ -211,8 +211,23 @@ internal static partial class ErrorBodyParser
         return sb.ToString();
     }
 
-    private static string? StringProperty(JsonElement element, string name) =>
-        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+    private static string? StringProperty(JsonElement element, string name)
+    {
+        if (!element.TryGetProperty(name, out var value) || value.ValueKind != JsonValueKind.String)
+        {
+            return null;
+        }
+
+        try
+        {
+            return value.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            // The reader checks JSON structure, not the UTF-8 inside strings: a broken string is dropped, not fatal.
+            return null;
+        }
+    }
 
     private static AnthropicError Scan(ReadOnlySpan<byte> body, string excerpt, bool truncated)
     {
