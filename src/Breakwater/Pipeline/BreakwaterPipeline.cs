@@ -188,19 +188,24 @@ internal sealed class BreakwaterPipeline
             var buffer = new byte[Math.Min(ErrorBodyParser.MaxBodyPrefix, (int?)response.Content.Headers.ContentLength is { } cl and > 0 ? cl + 1 : 4096)];
             var length = 0;
             var ended = false;
-            while (true)
+            while (length < ErrorBodyParser.MaxBodyPrefix)
             {
                 if (length == buffer.Length)
                 {
-                    if (buffer.Length >= ErrorBodyParser.MaxBodyPrefix)
-                    {
-                        break;
-                    }
-
                     Array.Resize(ref buffer, Math.Min(buffer.Length * 2, ErrorBodyParser.MaxBodyPrefix));
                 }
 
-                var n = await stream.ReadAsync(buffer.AsMemory(length), token).ConfigureAwait(false);
+                int n;
+                try
+                {
+                    n = await stream.ReadAsync(buffer.AsMemory(length), token).ConfigureAwait(false);
+                }
+                catch (IOException)
+                {
+                    // The error body broke off: keep the status and what arrived.
+                    n = 0;
+                }
+
                 if (n == 0)
                 {
                     ended = true;
@@ -272,7 +277,7 @@ internal sealed class BreakwaterPipeline
                 switch (e.Event)
                 {
                     case "error":
-                        var error = ErrorBodyParser.Parse(System.Text.Encoding.UTF8.GetBytes(e.Data));
+                        var error = ErrorBodyParser.Parse(e.Data);
                         ReplaceContent(response, new PrefixedStream(held, length, stream));
                         return new AttemptResult(response, Classifier.ClassifyStreamError(error, requestId, afterFirstDelta: false, rateLimits));
                     case "content_block_delta":
