@@ -64,7 +64,7 @@ internal sealed class ApiProbe(HttpClient http, TimeProvider time)
                 StatusCode = status,
                 Kind = outcome.Kind,
                 ErrorType = outcome.ErrorType,
-                Message = outcome.Message ?? (outcome.RawExcerpt is { Length: > 0 } raw ? raw : null),
+                Message = Scrub(outcome.Message ?? (outcome.RawExcerpt is { Length: > 0 } raw ? raw : null), apiKey),
                 RequestId = outcome.RequestId,
                 RateLimits = outcome.RateLimits,
                 RetryAfter = outcome.Hints.RetryAfter,
@@ -84,6 +84,22 @@ internal sealed class ApiProbe(HttpClient http, TimeProvider time)
                 Elapsed = time.GetElapsedTime(started),
             };
         }
+    }
+
+    /// <summary>A proxy or a misconfigured upstream may echo the key back; it must never reach the output.</summary>
+    internal static string? Scrub(string? text, string apiKey)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (apiKey.Length > 0)
+        {
+            text = text.Replace(apiKey, "[redacted]", StringComparison.Ordinal);
+        }
+
+        return Breakwater.Telemetry.Journal.JournalRecordCodec.Scrub(text);
     }
 
     private static string Body(string model)
