@@ -1,6 +1,51 @@
+using Breakwater.Pipeline;
+using Breakwater.Telemetry;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
 namespace Breakwater;
 
-/// <summary>Placeholder replaced by the pipeline.</summary>
+/// <summary>
+/// A <see cref="DelegatingHandler"/> that makes Anthropic API calls survive overload: it classifies every failure,
+/// retries each kind by its own plan within a client-wide budget and a deadline, holds streams back until their first
+/// delta, and reports why a call stopped in <c>breakwater-*</c> response headers. Works in any HttpClient and in the
+/// official SDK's <c>ClientOptions.Handlers</c> (set the SDK's <c>MaxRetries = 0</c> so retries don't stack).
+/// </summary>
 public sealed class BreakwaterHandler : DelegatingHandler
 {
+    private readonly BreakwaterPipeline _pipeline;
+
+    /// <summary>Creates the handler with its own state (budget, health). Use <c>AddBreakwater()</c> to share state across handler instances.</summary>
+    /// <param name="options">The settings; validated here (every problem listed in one exception).</param>
+    /// <param name="timeProvider">The clock; default <see cref="TimeProvider.System"/>.</param>
+    /// <param name="random">The jitter source; default <see cref="Random.Shared"/>.</param>
+    /// <param name="loggerFactory">Where attempts are logged; default none.</param>
+    /// <param name="incidentSink">Where failed attempts are journaled; default none.</param>
+    public BreakwaterHandler(BreakwaterOptions? options = null, TimeProvider? timeProvider = null, Random? random = null, ILoggerFactory? loggerFactory = null, IIncidentSink? incidentSink = null)
+        : this(new BreakwaterRegistry(timeProvider ?? TimeProvider.System), options ?? new BreakwaterOptions(), random, loggerFactory, incidentSink)
+    {
+    }
+
+    internal BreakwaterHandler(BreakwaterRegistry registry, BreakwaterOptions options, Random? random, ILoggerFactory? loggerFactory, IIncidentSink? incidentSink)
+    {
+        var problems = options.Validate();
+        if (problems.Count > 0)
+        {
+            throw new OptionsValidationException(options.Name, typeof(BreakwaterOptions), problems);
+        }
+
+        var logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Breakwater");
+        _pipeline = new BreakwaterPipeline(registry.Get(options), random, logger, incidentSink);
+    }
+
+    internal BreakwaterPipeline Pipeline => _pipeline;
+
+    /// <inheritdoc />
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+        _pipeline.SendAsync(request, base.SendAsync, cancellationToken);
+
+    /// <inheritdoc />
+    protected override HttpResponseMessage Send(HttpRequestMessage request, CancellationToken cancellationToken) =>
+        SendAsync(request, cancellationToken).GetAwaiter().GetResult();
 }

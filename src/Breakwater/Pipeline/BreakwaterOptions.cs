@@ -1,0 +1,99 @@
+using System.ComponentModel.DataAnnotations;
+using Breakwater.Retry;
+
+namespace Breakwater;
+
+/// <summary>Everything the Breakwater pipeline can be told. Validated at start; every problem is listed in one message.</summary>
+public sealed class BreakwaterOptions
+{
+    /// <summary>The client's name: calls with the same name share one retry budget and per-model state. Default <c>"default"</c>.</summary>
+    [Required]
+    public string Name { get; set; } = "default";
+
+    /// <summary>The retry plan of each failure family.</summary>
+    [Required]
+    public RetryPlans Retry { get; set; } = new();
+
+    /// <summary>The client-wide retry budget (retries ≤ 10 % of first attempts over 10 s, plus 10).</summary>
+    [Required]
+    public RetryBudgetOptions Budget { get; set; } = new();
+
+    /// <summary>The most a call may take, all attempts and waits included. Default 10 minutes.</summary>
+    public TimeSpan TotalDeadline { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>The most one attempt may take to answer (for a stream: until its first content delta). Default 10 minutes.</summary>
+    public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// How many bytes of a stream are held back before its first <c>content_block_delta</c>, so that an overload
+    /// in that span can be retried invisibly. Past this the stream is passed through as is. Default 65,536.
+    /// </summary>
+    [Range(1024, 16 * 1024 * 1024)]
+    public int StreamHoldBackBytes { get; set; } = 64 * 1024;
+
+    /// <summary>
+    /// Whether a JSON response body of a failure is read (up to 64 KB) for its error.type. Default <c>true</c>;
+    /// without it classification falls back to the status alone.
+    /// </summary>
+    public bool ReadErrorBodies { get; set; } = true;
+
+    /// <summary>Checks every setting and returns every problem (empty when valid).</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var problems = new List<string>();
+        ValidateObject(this, "Breakwater", problems);
+        ValidateObject(Retry, "Breakwater:Retry", problems);
+        ValidateObject(Budget, "Breakwater:Budget", problems);
+        foreach (var (name, plan) in new[] { ("Overloaded", Retry.Overloaded), ("RateLimited", Retry.RateLimited), ("ServerError", Retry.ServerError), ("Conflict", Retry.Conflict) })
+        {
+            if (plan is null)
+            {
+                continue;
+            }
+
+            var path = "Breakwater:Retry:" + name;
+            ValidateObject(plan, path, problems);
+            if (plan.BaseDelay < TimeSpan.Zero)
+            {
+                problems.Add($"{path}:BaseDelay must not be negative (is {plan.BaseDelay}).");
+            }
+
+            if (plan.MaxDelay < plan.BaseDelay)
+            {
+                problems.Add($"{path}:MaxDelay ({plan.MaxDelay}) must be at least BaseDelay ({plan.BaseDelay}).");
+            }
+
+            if (plan.MaxRetryWindow is { } w && w <= TimeSpan.Zero)
+            {
+                problems.Add($"{path}:MaxRetryWindow must be positive when set (is {w}).");
+            }
+        }
+
+        if (TotalDeadline <= TimeSpan.Zero)
+        {
+            problems.Add($"Breakwater:TotalDeadline must be positive (is {TotalDeadline}).");
+        }
+
+        if (AttemptTimeout <= TimeSpan.Zero)
+        {
+            problems.Add($"Breakwater:AttemptTimeout must be positive (is {AttemptTimeout}).");
+        }
+
+        if (Budget is not null && Budget.Window <= TimeSpan.Zero)
+        {
+            problems.Add($"Breakwater:Budget:Window must be positive (is {Budget.Window}).");
+        }
+
+        return problems;
+    }
+
+    private static void ValidateObject(object instance, string path, List<string> problems)
+    {
+        var results = new List<ValidationResult>();
+        Validator.TryValidateObject(instance, new ValidationContext(instance), results, validateAllProperties: true);
+        foreach (var r in results)
+        {
+            problems.Add($"{path}:{string.Join(",", r.MemberNames)}: {r.ErrorMessage}");
+        }
+    }
+}

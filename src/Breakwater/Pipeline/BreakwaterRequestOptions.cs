@@ -1,0 +1,14 @@
+namespace Breakwater;
+
+/// <summary>Per-call settings, set on <see cref="HttpRequestMessage.Options"/>.</summary>
+public static class BreakwaterRequestOptions
+{
+    /// <summary>This call's deadline (all attempts and waits), used when shorter than <see cref="BreakwaterOptions.TotalDeadline"/>.</summary>
+    public static readonly HttpRequestOptionsKey<TimeSpan> Deadline = new("Breakwater.Deadline");
+
+    /// <summary>
+    /// Marks a call that is itself a retry by the caller (for example a client behind the gateway retrying on its own):
+    /// its first attempt draws on the retry budget instead of counting as a new call, so stacked retries cannot multiply load.
+    /// </summary>
+    public static readonly HttpRequestOptionsKey<bool> IsClientRetry = new("Breakwater.IsClientRetry");
+}

@@ -1,0 +1,45 @@
+using Breakwater.Classification;
+using Breakwater.Retry;
+
+namespace Breakwater.Pipeline;
+
+/// <summary>One logical call: its body, deadline, attempts and what was seen. Owned by one call, never shared.</summary>
+internal sealed class CallContext(HttpRequestMessage original, RequestBody body, DateTimeOffset started, DateTimeOffset deadline, CancellationToken callerToken)
+{
+    public HttpRequestMessage Original { get; } = original;
+
+    /// <summary>The body as sent to the current model.</summary>
+    public RequestBody Body { get; set; } = body;
+
+    /// <summary>The model the caller asked for ("" when the body named none).</summary>
+    public string RequestedModel { get; } = body.Model ?? "";
+
+    /// <summary>The model of the current attempt.</summary>
+    public string Model { get; set; } = body.Model ?? "";
+
+    public DateTimeOffset Started { get; } = started;
+
+    public DateTimeOffset Deadline { get; } = deadline;
+
+    public CancellationToken CallerToken { get; } = callerToken;
+
+    public RetryState Retry { get; } = new();
+
+    public int Attempts { get; set; }
+
+    public List<string> RequestIds { get; } = new(2);
+
+    public Outcome? LastOutcome { get; set; }
+
+    public Decision LastDecision { get; set; } = Decision.Done;
+
+    public bool FallbackDenied { get; set; }
+
+    public void AddRequestId(string? id)
+    {
+        if (!string.IsNullOrEmpty(id) && (RequestIds.Count == 0 || RequestIds[^1] != id))
+        {
+            RequestIds.Add(id);
+        }
+    }
+}

@@ -1,0 +1,110 @@
+using System.Text.Json;
+
+namespace Breakwater.Pipeline;
+
+/// <summary>
+/// A request body read once. Every attempt sends these exact bytes (only <c>model</c> may be rewritten, for fallback).
+/// Parsing is a single top-level scan; a body that is not JSON is still sent unchanged.
+/// </summary>
+internal sealed class RequestBody
+{
+    private RequestBody(byte[] bytes, string? model, bool stream, int modelValueStart, int modelValueLength)
+    {
+        Bytes = bytes;
+        Model = model;
+        IsStream = stream;
+        ModelValueStart = modelValueStart;
+        ModelValueLength = modelValueLength;
+    }
+
+    public static RequestBody Empty { get; } = new([], null, false, -1, 0);
+
+    public byte[] Bytes { get; }
+
+    /// <summary>The top-level <c>model</c>, or <c>null</c>.</summary>
+    public string? Model { get; }
+
+    /// <summary>Top-level <c>"stream": true</c>.</summary>
+    public bool IsStream { get; }
+
+    /// <summary>Offset of the model string token (including its quotes), or -1.</summary>
+    internal int ModelValueStart { get; }
+
+    internal int ModelValueLength { get; }
+
+    public static RequestBody Parse(byte[] bytes)
+    {
+        string? model = null;
+        var stream = false;
+        int start = -1, length = 0;
+        try
+        {
+            var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return new RequestBody(bytes, null, false, -1, 0);
+            }
+
+            while (reader.Read())
+            {
+                if (reader.TokenType == JsonTokenType.EndObject && reader.CurrentDepth == 0)
+                {
+                    break;
+                }
+
+                if (reader.TokenType != JsonTokenType.PropertyName || reader.CurrentDepth != 1)
+                {
+                    continue;
+                }
+
+                var isModel = reader.ValueTextEquals("model"u8);
+                var isStream = reader.ValueTextEquals("stream"u8);
+                if (!reader.Read())
+                {
+                    break;
+                }
+
+                if (isModel && reader.TokenType == JsonTokenType.String)
+                {
+                    model = reader.GetString();
+                    start = (int)reader.TokenStartIndex;
+                    length = (int)(reader.BytesConsumed - reader.TokenStartIndex);
+                }
+                else if (isStream)
+                {
+                    stream = reader.TokenType == JsonTokenType.True;
+                }
+                else if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
+                {
+                    reader.Skip();
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            // Not JSON (or truncated): sent as is; the upstream will say what is wrong.
+        }
+
+        return new RequestBody(bytes, model, stream, start, length);
+    }
+
+    /// <summary>The same bytes with only the model string replaced.</summary>
+    public RequestBody WithModel(string model)
+    {
+        if (ModelValueStart < 0 || model == Model)
+        {
+            return this;
+        }
+
+        var encoded = JsonEncodedText.Encode(model).EncodedUtf8Bytes;
+        var result = new byte[Bytes.Length - ModelValueLength + encoded.Length + 2];
+        Bytes.AsSpan(0, ModelValueStart).CopyTo(result);
+        var at = ModelValueStart;
+        result[at++] = (byte)'"';
+        encoded.CopyTo(result.AsSpan(at));
+        at += encoded.Length;
+        result[at++] = (byte)'"';
+        Bytes.AsSpan(ModelValueStart + ModelValueLength).CopyTo(result.AsSpan(at));
+        return new RequestBody(result, model, IsStream, ModelValueStart, encoded.Length + 2);
+    }
+}
