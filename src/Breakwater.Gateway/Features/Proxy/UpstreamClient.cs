@@ -1,5 +1,4 @@
 using System.Net;
-using Breakwater.Gateway.Interim;
 using Breakwater.Telemetry;
 using Microsoft.Extensions.Logging;
 
@@ -49,11 +48,6 @@ internal sealed class UpstreamClient : IDisposable
         _sockets.Dispose();
     }
 
-    private static DelegatingHandler CreatePipelineHandler(BreakwaterOptions options, TimeProvider time, Random random, ILoggerFactory loggerFactory, IIncidentSink? incidentSink, HttpMessageHandler inner)
-    {
-        // Until the pipeline lands in main this is a single-attempt stand-in; then:
-        // new BreakwaterHandler(options, time, random, loggerFactory, incidentSink) { InnerHandler = inner }.
-        _ = (options, time, random, loggerFactory, incidentSink);
-        return new InterimPassThroughHandler { InnerHandler = inner };
-    }
+    private static DelegatingHandler CreatePipelineHandler(BreakwaterOptions options, TimeProvider time, Random random, ILoggerFactory loggerFactory, IIncidentSink? incidentSink, HttpMessageHandler inner) =>
+        new BreakwaterHandler(options, time, random, loggerFactory, incidentSink) { InnerHandler = inner };
 }
