@@ -10,5 +10,6 @@ internal static class CommandRegistry
         config.SetApplicationName("breakwater");
         config.ValidateExamples();
         // Each command registers itself in one line below (keep the order of the README).
+        config.AddCommand<Commands.ServeCommand>("serve").WithDescription("Run the gateway: a drop-in ANTHROPIC_BASE_URL that rides out 529 storms.").WithExample("serve", "--port", "8529", "--upstream", "https://api.anthropic.com");
     }
 }
