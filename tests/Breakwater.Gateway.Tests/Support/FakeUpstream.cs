@@ -94,7 +94,7 @@ internal sealed class FakeUpstream : IAsyncDisposable
     };
 
     /// <summary>A full SSE stream; the events after the first delta wait for <paramref name="release"/> when given.</summary>
-    public static Func<HttpContext, Task> Stream(TaskCompletionSource? release = null, bool breakAfterFirstDelta = false) => async context =>
+    public static Func<HttpContext, Task> Stream(TaskCompletionSource? release = null, bool breakAfterFirstDelta = false, bool reset = true) => async context =>
     {
         context.Response.StatusCode = 200;
         context.Response.ContentType = "text/event-stream";
@@ -110,7 +110,12 @@ internal sealed class FakeUpstream : IAsyncDisposable
 
         if (breakAfterFirstDelta)
         {
-            context.Abort();
+            // Either a reset connection or a clean end without message_stop: both are truncated streams.
+            if (reset)
+            {
+                context.Abort();
+            }
+
             return;
         }
 

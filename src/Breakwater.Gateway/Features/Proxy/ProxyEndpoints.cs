@@ -18,7 +18,6 @@ internal static class ProxyEndpoints
 
     public static IServiceCollection AddProxy(this IServiceCollection services)
     {
-        services.AddSingleton<UpstreamClient>();
         services.AddSingleton<ClientRetryDetector>();
         services.AddSingleton<MessagesProxy>();
         services.AddSingleton<ForwardProxy>();

@@ -50,18 +50,24 @@ public sealed class StreamingTests
         Assert.Equal(2, sut.Upstream.Requests.Count);
     }
 
-    [Fact]
-    public async Task Stream_UpstreamBreaksAfterFirstDelta_ClientGetsErrorEventNotCleanEnd()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Stream_UpstreamBreaksAfterFirstDelta_ClientGetsErrorEventNotCleanEnd(bool reset)
     {
         await using var sut = await CreateSut();
-        sut.Upstream.Default = FakeUpstream.Stream(breakAfterFirstDelta: true);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        sut.Upstream.Default = FakeUpstream.Stream(release, breakAfterFirstDelta: true, reset: reset);
 
         using var response = await sut.Client.SendAsync(GatewayHarness.Post("/v1/messages", GatewayHarness.StreamBody), HttpCompletionOption.ResponseHeadersRead);
-        var body = await ReadAllTolerantAsync(response);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+        var before = await ReadUntilAsync(reader, "event: content_block_delta").WaitAsync(Bound);
+        release.SetResult();
+        var body = before + await ReadRestTolerantAsync(reader);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains("event: error", body, StringComparison.Ordinal);
-        Assert.DoesNotContain("message_stop", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("event: message_stop", body, StringComparison.Ordinal);
         Assert.Equal(1, Count(body, "event: content_block_delta"));
         Assert.Single(sut.Upstream.Requests);
     }
@@ -118,6 +124,30 @@ public sealed class StreamingTests
         }
 
         throw new InvalidOperationException("marker not found: " + marker);
+    }
+
+    internal static async Task<string> ReadRestTolerantAsync(StreamReader reader)
+    {
+        var text = new StringBuilder();
+        try
+        {
+            for (var i = 0; i < 10_000; i++)
+            {
+                var line = await reader.ReadLineAsync().WaitAsync(Bound);
+                if (line is null)
+                {
+                    break;
+                }
+
+                text.Append(line).Append('\n');
+            }
+        }
+        catch (Exception ex) when (ex is IOException or HttpRequestException)
+        {
+            // An aborted response still shows what arrived before.
+        }
+
+        return text.ToString();
     }
 
     internal static async Task<string> ReadAllTolerantAsync(HttpResponseMessage response)

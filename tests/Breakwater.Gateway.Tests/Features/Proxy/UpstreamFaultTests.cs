@@ -54,44 +54,73 @@ public sealed class UpstreamFaultTests
         await AssertStillServingAsync(sut);
     }
 
+    private static Func<HttpContext, Task> TruncatedJson(TaskCompletionSource? release = null) => async context =>
+    {
+        context.Response.StatusCode = 200;
+        context.Response.ContentType = "application/json";
+        context.Response.ContentLength = 1000;
+        await context.Response.WriteAsync("""{"id":"msg_01","type":"mes""");
+        await context.Response.Body.FlushAsync();
+        if (release is not null)
+        {
+            await release.Task.WaitAsync(context.RequestAborted);
+        }
+
+        context.Abort();
+    };
+
     [Fact]
-    public async Task Messages_UpstreamTruncatesJsonBody_ClientSeesBrokenResponseNotCleanEnd()
+    public async Task Messages_UpstreamTruncatesJsonBody_ClearErrorNotACleanTruncatedAnswer()
     {
         await using var sut = await CreateSut();
-        sut.Upstream.Default = async context =>
-        {
-            context.Response.StatusCode = 200;
-            context.Response.ContentType = "application/json";
-            context.Response.ContentLength = 1000;
-            await context.Response.WriteAsync("""{"id":"msg_01","type":"mes""");
-            await context.Response.Body.FlushAsync();
-            context.Abort();
-        };
+        sut.Upstream.Default = TruncatedJson();
 
-        using var response = await sut.Client.SendAsync(GatewayHarness.Post("/v1/messages", GatewayHarness.MessagesBody), HttpCompletionOption.ResponseHeadersRead);
+        using var response = await sut.Client.SendAsync(GatewayHarness.Post("/v1/messages", GatewayHarness.MessagesBody));
 
-        await Assert.ThrowsAnyAsync<Exception>(() => response.Content.ReadAsStringAsync());
+        await ErrorBody.AssertGatewayErrorAsync(response, 502, "api_error");
         await AssertStillServingAsync(sut);
     }
 
     [Fact]
-    public async Task Forward_UpstreamTruncatesStreamedBody_SseGetsErrorEvent()
+    public async Task Forward_UpstreamTruncatesJsonBodyAfterBytesSent_ClientConnectionAborted()
     {
         await using var sut = await CreateSut();
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        sut.Upstream.Default = TruncatedJson(release);
+
+        using var response = await sut.Client.GetAsync("/v1/models", HttpCompletionOption.ResponseHeadersRead);
+        var stream = await response.Content.ReadAsStreamAsync();
+        var first = new byte[8];
+        await stream.ReadExactlyAsync(first);
+        release.SetResult();
+
+        await Assert.ThrowsAnyAsync<IOException>(() => stream.CopyToAsync(Stream.Null));
+        await AssertStillServingAsync(sut);
+    }
+
+    [Fact]
+    public async Task Forward_UpstreamResetsStreamedBody_SseGetsErrorEvent()
+    {
+        await using var sut = await CreateSut();
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         sut.Upstream.Default = async context =>
         {
             context.Response.StatusCode = 200;
             context.Response.ContentType = "text/event-stream";
             await FakeUpstream.WriteEventAsync(context, "ping", "{}");
+            await release.Task.WaitAsync(context.RequestAborted);
             context.Abort();
         };
 
         using var response = await sut.Client.GetAsync("/v1/some/stream", HttpCompletionOption.ResponseHeadersRead);
-        var body = await StreamingTests.ReadAllTolerantAsync(response);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+        var first = await reader.ReadLineAsync();
+        release.SetResult();
+        var rest = await StreamingTests.ReadRestTolerantAsync(reader);
 
-        Assert.Contains("event: ping", body, StringComparison.Ordinal);
-        Assert.Contains("event: error", body, StringComparison.Ordinal);
-        Assert.Contains("req_bw_", body, StringComparison.Ordinal);
+        Assert.Equal("event: ping", first);
+        Assert.Contains("event: error", rest, StringComparison.Ordinal);
+        Assert.Contains("req_bw_", rest, StringComparison.Ordinal);
     }
 
     private static async Task AssertStillServingAsync(GatewayHarness sut)
