@@ -12,16 +12,25 @@ public sealed record AnthropicError
     /// <summary><c>error.message</c>, or <c>null</c>.</summary>
     public string? Message { get; init; }
 
+    /// <summary>
+    /// <c>error.details.error_code</c>, or <c>null</c>. The API uses it to tell a monthly spend cap
+    /// (<c>enforced_spend_limit_reached</c>, on a 429 rate_limit_error) apart from a rate limit.
+    /// </summary>
+    public string? ErrorCode { get; init; }
+
     /// <summary>The body's <c>request_id</c>, or <c>null</c>.</summary>
     public string? RequestId { get; init; }
 
-    /// <summary><c>true</c> when the body was JSON of the shape <c>{"type":"error","error":{...}}</c>.</summary>
+    /// <summary>
+    /// <c>true</c> when the body was complete JSON of the shape <c>{"type":"error","error":{"type":"..."}}</c>.
+    /// A truncated or broken JSON body is never shaped, but <see cref="Type"/> may still have been recovered from it.
+    /// </summary>
     public bool IsAnthropicShaped { get; init; }
 
     /// <summary><c>true</c> when the body looked like HTML (a proxy's or load balancer's error page).</summary>
     public bool IsHtml { get; init; }
 
-    /// <summary><c>true</c> when the body was longer than the bounded prefix that was read.</summary>
+    /// <summary><c>true</c> when the body was longer than the bounded prefix that was read (64 KB), so only that prefix was parsed.</summary>
     public bool Truncated { get; init; }
 
     /// <summary>At most 200 characters of the raw body, for logs and the journal.</summary>

@@ -1,26 +1,55 @@
+using System.Buffers;
 using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 
 namespace Breakwater.Anthropic;
 
-/// <summary>Parses error bodies of any shape without throwing.</summary>
-internal static class ErrorBodyParser
+/// <summary>
+/// Parses error bodies of any shape without throwing. Only the first <see cref="MaxBodyPrefix"/> bytes of a body
+/// are ever looked at: Anthropic's error bodies are a few hundred bytes, so anything longer is a proxy page or junk,
+/// and reading it whole would let a misbehaving upstream make us allocate without bound.
+/// </summary>
+internal static partial class ErrorBodyParser
 {
-    /// <summary>How much of an error body is ever read: Anthropic's error bodies are a few hundred bytes.</summary>
+    /// <summary>How much of an error body is ever read (64 KB).</summary>
     public const int MaxBodyPrefix = 64 * 1024;
 
-    private const int ExcerptLength = 200;
+    /// <summary>How long <see cref="AnthropicError.RawExcerpt"/> can be, in UTF-16 chars.</summary>
+    public const int ExcerptLength = 200;
 
+    private const string SpendLimitErrorCode = "enforced_spend_limit_reached";
+
+    /// <summary>Parses a body. A body longer than <see cref="MaxBodyPrefix"/> is cut to that prefix and marked truncated.</summary>
+    /// <param name="body">The body bytes (or a prefix of them).</param>
+    /// <param name="truncated"><c>true</c> when the caller already knows <paramref name="body"/> is only a prefix.</param>
     public static AnthropicError Parse(ReadOnlySpan<byte> body, bool truncated = false)
     {
+        if (body.Length > MaxBodyPrefix)
+        {
+            body = body[..MaxBodyPrefix];
+            truncated = true;
+        }
+
+        // A UTF-8 BOM is legal in front of JSON from some servers; Utf8JsonReader rejects it.
+        if (body.StartsWith("\uFEFF"u8))
+        {
+            body = body[3..];
+        }
+
         if (body.IsEmpty)
         {
-            return AnthropicError.Empty with { Truncated = truncated };
+            return truncated ? AnthropicError.Empty with { Truncated = true } : AnthropicError.Empty;
         }
 
         var excerpt = Excerpt(body);
         var trimmed = body.TrimStart(" \t\r\n"u8);
-        if (trimmed.Length > 0 && trimmed[0] == (byte)'<')
+        if (trimmed.IsEmpty)
+        {
+            return new AnthropicError { RawExcerpt = excerpt, Truncated = truncated };
+        }
+
+        if (trimmed[0] == (byte)'<')
         {
             return new AnthropicError { IsHtml = true, RawExcerpt = excerpt, Truncated = truncated };
         }
@@ -34,13 +63,83 @@ internal static class ErrorBodyParser
         catch (JsonException)
         {
             // Truncated or otherwise broken JSON still often names its type; a lenient scan keeps what it can.
-            return new AnthropicError
+            return Scan(body, excerpt, truncated);
+        }
+    }
+
+    /// <summary>Parses a body held as text, such as the data of an SSE <c>event: error</c>.</summary>
+    public static AnthropicError Parse(string? body)
+    {
+        if (string.IsNullOrEmpty(body))
+        {
+            return AnthropicError.Empty;
+        }
+
+        // Encode at most what Parse would read anyway: a 4-byte-per-char worst case bounds the chars needed.
+        var truncated = false;
+        var chars = body.AsSpan();
+        if (chars.Length > MaxBodyPrefix)
+        {
+            chars = chars[..MaxBodyPrefix];
+            truncated = true;
+        }
+
+        var bytes = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(chars.Length));
+        try
+        {
+            var n = Encoding.UTF8.GetBytes(chars, bytes);
+            return Parse(bytes.AsSpan(0, n), truncated);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(bytes);
+        }
+    }
+
+    /// <summary>
+    /// Reads at most <see cref="MaxBodyPrefix"/> bytes of <paramref name="content"/> and parses them; never throws for
+    /// bad content (a read that fails part-way parses what arrived). The content's stream is consumed: call
+    /// <see cref="HttpContent.LoadIntoBufferAsync()"/> first when the body must also be passed on.
+    /// Cancellation of <paramref name="cancellationToken"/> is still thrown.
+    /// </summary>
+    public static async Task<AnthropicError> ParseAsync(HttpContent? content, CancellationToken cancellationToken)
+    {
+        if (content is null)
+        {
+            return AnthropicError.Empty;
+        }
+
+        var buffer = ArrayPool<byte>.Shared.Rent(MaxBodyPrefix + 1);
+        try
+        {
+            var filled = 0;
+            try
             {
-                Type = ScanString(body, "type", skipFirst: "error"),
-                RequestId = ScanString(body, "request_id", skipFirst: null),
-                RawExcerpt = excerpt,
-                Truncated = truncated,
-            };
+                using var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+
+                // One byte more than the prefix tells "exactly 64 KB" apart from "longer", without reading the rest.
+                while (filled < MaxBodyPrefix + 1)
+                {
+                    var n = await stream.ReadAsync(buffer.AsMemory(filled, MaxBodyPrefix + 1 - filled), cancellationToken).ConfigureAwait(false);
+                    if (n == 0)
+                    {
+                        break;
+                    }
+
+                    filled += n;
+                }
+            }
+            catch (Exception ex) when (ex is IOException or HttpRequestException or ObjectDisposedException or InvalidOperationException && !cancellationToken.IsCancellationRequested)
+            {
+                // A body that breaks off while being read is still evidence: parse what arrived, marked truncated.
+                return Parse(buffer.AsSpan(0, Math.Min(filled, MaxBodyPrefix)), truncated: true);
+            }
+
+            return Parse(buffer.AsSpan(0, Math.Min(filled, MaxBodyPrefix)), truncated: filled > MaxBodyPrefix);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
@@ -51,15 +150,21 @@ internal static class ErrorBodyParser
             return new AnthropicError { RawExcerpt = excerpt, Truncated = truncated };
         }
 
-        string? requestId = root.TryGetProperty("request_id", out var rid) && rid.ValueKind == JsonValueKind.String ? rid.GetString() : null;
+        var requestId = StringProperty(root, "request_id");
         string? type = null;
         string? message = null;
+        string? errorCode = null;
         var shaped = false;
         if (root.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object)
         {
-            shaped = root.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String && t.GetString() == "error";
-            type = error.TryGetProperty("type", out var et) && et.ValueKind == JsonValueKind.String ? et.GetString() : null;
-            message = error.TryGetProperty("message", out var em) && em.ValueKind == JsonValueKind.String ? em.GetString() : null;
+            shaped = StringProperty(root, "type") == "error";
+            type = StringProperty(error, "type");
+            message = StringProperty(error, "message");
+            if (error.TryGetProperty("details", out var details) && details.ValueKind == JsonValueKind.Object)
+            {
+                errorCode = StringProperty(details, "error_code");
+            }
+
             shaped &= type is not null;
         }
 
@@ -67,6 +172,7 @@ internal static class ErrorBodyParser
         {
             Type = type,
             Message = message,
+            ErrorCode = errorCode,
             RequestId = requestId,
             IsAnthropicShaped = shaped,
             RawExcerpt = excerpt,
@@ -74,38 +180,130 @@ internal static class ErrorBodyParser
         };
     }
 
+    /// <summary><c>true</c> when the body says the organisation's monthly spend cap was reached.</summary>
+    public static bool IsSpendLimitCode(string? errorCode) => string.Equals(errorCode, SpendLimitErrorCode, StringComparison.Ordinal);
+
     internal static string Excerpt(ReadOnlySpan<byte> body)
     {
+        // 4 bytes per char at most: this slice always holds enough for ExcerptLength chars.
         var slice = body.Length > ExcerptLength * 4 ? body[..(ExcerptLength * 4)] : body;
         var text = Encoding.UTF8.GetString(slice);
         var sb = new StringBuilder(Math.Min(text.Length, ExcerptLength));
-        foreach (var c in text)
+        for (var i = 0; i < text.Length && sb.Length < ExcerptLength; i++)
         {
-            if (sb.Length >= ExcerptLength)
+            var c = text[i];
+            if (char.IsHighSurrogate(c))
             {
+                // Never split a surrogate pair at the end: a lone surrogate breaks JSON writers and terminals downstream.
+                if (i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]) && sb.Length + 2 <= ExcerptLength)
+                {
+                    sb.Append(c).Append(text[i + 1]);
+                    i++;
+                    continue;
+                }
+
                 break;
             }
 
-            sb.Append(char.IsControl(c) ? ' ' : c);
+            sb.Append(char.IsControl(c) || char.IsSurrogate(c) ? ' ' : c);
         }
 
         return sb.ToString();
     }
 
-    private static string? ScanString(ReadOnlySpan<byte> body, string key, string? skipFirst)
+    private static string? StringProperty(JsonElement element, string name)
     {
-        var text = Encoding.UTF8.GetString(body.Length > MaxBodyPrefix ? body[..MaxBodyPrefix] : body);
-        foreach (System.Text.RegularExpressions.Match m in System.Text.RegularExpressions.Regex.Matches(text, "\"" + key + "\"\\s*:\\s*\"([^\"]*)\""))
+        if (!element.TryGetProperty(name, out var value) || value.ValueKind != JsonValueKind.String)
         {
-            var value = m.Groups[1].Value;
-            if (skipFirst is not null && value == skipFirst)
-            {
-                continue;
-            }
+            return null;
+        }
 
-            return value;
+        try
+        {
+            return value.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            // The reader checks JSON structure, not the UTF-8 inside strings: a broken string is dropped, not fatal.
+            return null;
+        }
+    }
+
+    private static AnthropicError Scan(ReadOnlySpan<byte> body, string excerpt, bool truncated)
+    {
+        try
+        {
+            return ScanText(Encoding.UTF8.GetString(body), excerpt, truncated);
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            return new AnthropicError { RawExcerpt = excerpt, Truncated = truncated };
+        }
+    }
+
+    private static AnthropicError ScanText(string text, string excerpt, bool truncated)
+    {
+        string? type = null;
+        foreach (var m in TypePattern().EnumerateMatches(text))
+        {
+            // The first "type" is the envelope's ("error"); the error object's own type follows it.
+            var value = Unquote(text.AsSpan(m.Index, m.Length));
+            if (value is not null && value != "error")
+            {
+                type = value;
+                break;
+            }
+        }
+
+        return new AnthropicError
+        {
+            Type = type,
+            Message = First(MessagePattern(), text),
+            ErrorCode = First(ErrorCodePattern(), text),
+            RequestId = First(RequestIdPattern(), text),
+            RawExcerpt = excerpt,
+            Truncated = truncated,
+        };
+    }
+
+    private static string? First(Regex pattern, string text)
+    {
+        foreach (var m in pattern.EnumerateMatches(text))
+        {
+            return Unquote(text.AsSpan(m.Index, m.Length));
         }
 
         return null;
     }
+
+    /// <summary>Decodes the JSON string that ends a match such as <c>"key" : "va\"lue"</c>.</summary>
+    private static string? Unquote(ReadOnlySpan<char> match)
+    {
+        var colon = match.IndexOf(':');
+        var literal = Encoding.UTF8.GetBytes(match[(colon + 1)..].Trim().ToString());
+        try
+        {
+            var reader = new Utf8JsonReader(literal);
+            return reader.Read() && reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    // Complete JSON string literals only ("..." with escapes): a value cut off by truncation is not guessed at.
+    private const string StringLiteral = "\"(?:[^\"\\\\\\u0000-\\u001F]|\\\\.){0,4096}\"";
+
+    [GeneratedRegex("\"type\"\\s*:\\s*" + StringLiteral, RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
+    private static partial Regex TypePattern();
+
+    [GeneratedRegex("\"message\"\\s*:\\s*" + StringLiteral, RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
+    private static partial Regex MessagePattern();
+
+    [GeneratedRegex("\"error_code\"\\s*:\\s*" + StringLiteral, RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
+    private static partial Regex ErrorCodePattern();
+
+    [GeneratedRegex("\"request_id\"\\s*:\\s*" + StringLiteral, RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
+    private static partial Regex RequestIdPattern();
 }

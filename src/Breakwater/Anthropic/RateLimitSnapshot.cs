@@ -102,15 +102,21 @@ public sealed record RateLimitSnapshot
 
             var window = rest[..dash];
             var field = rest[(dash + 1)..];
-            var value = header.Value.FirstOrDefault();
+            if (field is not ("limit" or "remaining" or "reset"))
+            {
+                // Other anthropic-ratelimit-* headers (e.g. subscription "unified" status) are not limit triples;
+                // an empty window made from them would only blur the reading.
+                continue;
+            }
+
+            var value = header.Value.FirstOrDefault()?.Trim();
             parts ??= new Dictionary<string, (string?, string?, string?)>(StringComparer.Ordinal);
             parts.TryGetValue(window, out var p);
             p = field switch
             {
                 "limit" => (value, p.remaining, p.reset),
                 "remaining" => (p.limit, value, p.reset),
-                "reset" => (p.limit, p.remaining, value),
-                _ => p,
+                _ => (p.limit, p.remaining, value),
             };
             parts[window] = p;
         }
@@ -146,6 +152,9 @@ public sealed record RateLimitSnapshot
     private static long? ParseLong(string? s) =>
         long.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v : null;
 
+    // Reset is RFC 3339 (e.g. 2025-11-03T12:34:56Z); only ISO-8601-looking values are accepted, so the lenient parser
+    // never reads a bare time as "today" by the wall clock.
     private static DateTimeOffset? ParseDate(string? s) =>
-        s is not null && DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var d) ? d : null;
+        s is { Length: >= 10 } && char.IsAsciiDigit(s[0]) && s[4] == '-' &&
+        DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var d) ? d : null;
 }

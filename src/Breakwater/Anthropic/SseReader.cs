@@ -6,8 +6,14 @@ namespace Breakwater.Anthropic;
 /// <summary>
 /// An incremental server-sent-events parser (WHATWG rules): chunks may split anywhere, even inside a CRLF or a
 /// multi-byte character; lines end in CRLF, LF or CR; comments and unknown fields are skipped; multi-line data is
-/// joined with LF; an event is dispatched on a blank line. Shared by every streaming part of the product.
+/// joined with LF; an event is dispatched on a blank line; a UTF-8 BOM at the very start is skipped; an event with
+/// no data line is not dispatched; an empty <c>event:</c> name reads as <c>message</c>. Shared by every streaming
+/// part of the product. Not thread-safe: one reader per stream.
 /// </summary>
+/// <remarks>
+/// Lines are buffered until their end arrives, without a bound: callers that must bound memory (the stream
+/// hold-back) bound the bytes they feed.
+/// </remarks>
 public sealed class SseReader
 {
     private readonly ArrayBufferWriter<byte> _line = new(256);
@@ -17,6 +23,9 @@ public sealed class SseReader
     private bool _hasData;
     private bool _lastWasCr;
 
+    // Bytes of a leading BOM matched so far; -1 once the start of the stream is past.
+    private int _bomMatched;
+
     /// <summary>Bytes fed so far.</summary>
     public long BytesRead { get; private set; }
 
@@ -24,6 +33,7 @@ public sealed class SseReader
     public void Feed(ReadOnlySpan<byte> chunk, ICollection<SseEvent> events)
     {
         BytesRead += chunk.Length;
+        chunk = SkipBom(chunk);
         while (!chunk.IsEmpty)
         {
             if (_lastWasCr)
@@ -68,7 +78,28 @@ public sealed class SseReader
         _lastId = null;
         _hasData = false;
         _lastWasCr = false;
+        _bomMatched = 0;
         BytesRead = 0;
+    }
+
+    private ReadOnlySpan<byte> SkipBom(ReadOnlySpan<byte> chunk)
+    {
+        var bom = "\uFEFF"u8;
+        while (_bomMatched >= 0 && !chunk.IsEmpty)
+        {
+            if (chunk[0] != bom[_bomMatched])
+            {
+                // Not a BOM after all: the bytes held back are ordinary line content.
+                _line.Write(bom[.._bomMatched]);
+                _bomMatched = -1;
+                break;
+            }
+
+            chunk = chunk[1..];
+            _bomMatched = _bomMatched + 1 == bom.Length ? -1 : _bomMatched + 1;
+        }
+
+        return chunk;
     }
 
     private void ProcessLine(ReadOnlySpan<byte> line, ICollection<SseEvent> events)
@@ -77,7 +108,7 @@ public sealed class SseReader
         {
             if (_hasData)
             {
-                events.Add(new SseEvent(_event ?? "message", _data.ToString(), _lastId));
+                events.Add(new SseEvent(string.IsNullOrEmpty(_event) ? "message" : _event, _data.ToString(), _lastId));
             }
 
             _data.Clear();

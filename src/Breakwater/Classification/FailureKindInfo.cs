@@ -15,7 +15,7 @@ public sealed record FailureKindInfo(FailureKind Kind, FailureOwner Owner, strin
         [FailureKind.Authentication] = new(FailureKind.Authentication, FailureOwner.Caller,
             "401 authentication_error: the API key is missing, invalid or revoked.", "Check ANTHROPIC_API_KEY (or the gateway key); never retried."),
         [FailureKind.Billing] = new(FailureKind.Billing, FailureOwner.Caller,
-            "402 billing_error: the account has a billing problem.", "Fix billing in the Console; never retried."),
+            "402 billing_error (or a 400 saying the credit balance is too low): the account has a billing problem.", "Fix billing or buy credits in the Console; never retried."),
         [FailureKind.Permission] = new(FailureKind.Permission, FailureOwner.Caller,
             "403 permission_error: the key may not use this resource or model.", "Use a key with access, or another model; never retried."),
         [FailureKind.NotFound] = new(FailureKind.NotFound, FailureOwner.Caller,
@@ -43,7 +43,7 @@ public sealed record FailureKindInfo(FailureKind Kind, FailureOwner Owner, strin
         [FailureKind.StreamInterrupted] = new(FailureKind.StreamInterrupted, FailureOwner.Anthropic,
             "The stream failed after text had already been delivered; the caller received an error event.", "Resend the request if a partial answer is not enough; keep the request_id."),
         [FailureKind.Unknown] = new(FailureKind.Unknown, FailureOwner.Anthropic,
-            "A status or error type Breakwater does not know.", "5xx is retried a little; anything else is returned as it came."),
+            "A status or error.type Breakwater does not know (the API may add types over time).", "5xx is retried a little; anything else is returned as it came."),
     };
 
     /// <summary>The description of <paramref name="kind"/>.</summary>

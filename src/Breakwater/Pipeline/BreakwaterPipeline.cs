@@ -4,29 +4,23 @@ using Breakwater.Classification;
 using Breakwater.Retry;
 using Breakwater.Telemetry;
 using Microsoft.Extensions.Logging;
-using Polly;
-using Outcome = Breakwater.Classification.Outcome;
-using Polly.Retry;
-using Polly.Timeout;
 
 namespace Breakwater.Pipeline;
 
 /// <summary>
-/// The one path every call takes: body read once → for each model of the chain → Polly retry (decisions from
-/// <see cref="RetryPolicy"/>) around Polly timeout around one attempt (send, classify, hold back a stream until its
+/// The one path every call takes: body read once → attempt (send, classify, hold back a stream until its first
+/// delta, under an attempt timeout) → decision (<see cref="RetryPolicy"/>) → wait or return (send, classify, hold back a stream until its
 /// first delta) → the response with breakwater-* headers. Never hops threads on its own: the benchmark drives it
 /// in virtual time.
 /// </summary>
 internal sealed class BreakwaterPipeline
 {
-    private static readonly ResiliencePropertyKey<CallContext> CallKey = new("Breakwater.Call");
     private readonly ClientState _client;
     private readonly BreakwaterOptions _options;
     private readonly TimeProvider _time;
     private readonly JitterSource _random;
     private readonly ILogger _logger;
     private readonly IIncidentSink? _sink;
-    private readonly ResiliencePipeline<AttemptResult> _polly;
 
     public BreakwaterPipeline(ClientState client, Random? random, ILogger logger, IIncidentSink? sink)
     {
@@ -36,27 +30,6 @@ internal sealed class BreakwaterPipeline
         _random = new JitterSource(random ?? Random.Shared);
         _logger = logger;
         _sink = sink;
-        _polly = new ResiliencePipelineBuilder<AttemptResult> { TimeProvider = _time }
-            .AddRetry(new RetryStrategyOptions<AttemptResult>
-            {
-                MaxRetryAttempts = int.MaxValue,
-                BackoffType = DelayBackoffType.Constant,
-                Delay = TimeSpan.Zero,
-                UseJitter = false,
-                ShouldHandle = args => new ValueTask<bool>(OnAttemptDone(args.Context, args.Outcome)),
-                DelayGenerator = args => new ValueTask<TimeSpan?>(args.Context.Properties.GetValue(CallKey, null!).LastDecision.Delay),
-            })
-            .AddTimeout(new Polly.Timeout.TimeoutStrategyOptions
-            {
-                TimeoutGenerator = args =>
-                {
-                    var call = args.Context.Properties.GetValue(CallKey, null!);
-                    var remaining = call.Deadline - _time.GetUtcNow();
-                    var timeout = remaining < _options.AttemptTimeout ? remaining : _options.AttemptTimeout;
-                    return new ValueTask<TimeSpan>(timeout > TimeSpan.FromMilliseconds(1) ? timeout : TimeSpan.FromMilliseconds(1));
-                },
-            })
-            .Build();
     }
 
     public ClientState Client => _client;
@@ -68,7 +41,7 @@ internal sealed class BreakwaterPipeline
     {
         var body = request.Content is null
             ? RequestBody.Empty
-            : RequestBody.Parse(await request.Content.ReadAsByteArrayAsync(cancellationToken));
+            : RequestBody.Parse(await request.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false));
 
         var now = _time.GetUtcNow();
         var limit = _options.TotalDeadline;
@@ -97,50 +70,49 @@ internal sealed class BreakwaterPipeline
             _client.Budget.RecordFirstAttempt();
         }
 
-        var context = ResilienceContextPool.Shared.Get(cancellationToken);
-        Polly.Outcome<AttemptResult> result;
-        try
+        while (true)
         {
-            context.Properties.Set(CallKey, call);
-            result = await _polly.ExecuteOutcomeAsync(
-                static (ctx, state) => state.pipeline.AttemptAsync(ctx, state.call, state.send),
-                context,
-                (pipeline: this, call, send));
-        }
-        finally
-        {
-            ResilienceContextPool.Shared.Return(context);
-        }
+            AttemptResult? attempt = null;
+            Exception? failure = null;
+            Outcome outcome;
+            try
+            {
+                attempt = await AttemptAsync(call, send, cancellationToken).ConfigureAwait(false);
+                outcome = attempt.Outcome;
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested && IsTransportFailure(ex))
+            {
+                failure = ex;
+                outcome = Classifier.ClassifyException(ex, attemptTimedOut: ex is TimeoutException);
+            }
 
-        return Finish(call, result);
+            var decision = OnAttemptDone(call, outcome);
+            if (decision.Kind == DecisionKind.Retry)
+            {
+                attempt?.Dispose();
+                await Waits.Delay(_time, decision.Delay, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            return Finish(call, attempt, failure);
+        }
     }
 
-    private HttpResponseMessage Finish(CallContext call, Polly.Outcome<AttemptResult> result)
+    private static HttpResponseMessage Finish(CallContext call, AttemptResult? attempt, Exception? failure)
     {
-        if (result.Exception is { } exception)
+        if (attempt is null)
         {
-            if (exception is OperationCanceledException && call.CallerToken.IsCancellationRequested)
-            {
-                result.ThrowIfException();
-            }
-
-            var outcome = call.LastOutcome;
-            if (outcome is null)
-            {
-                result.ThrowIfException();
-            }
-
+            var outcome = call.LastOutcome!;
             var reason = call.LastDecision.GiveUp == GiveUpReason.None ? GiveUpReason.NotRetryable : call.LastDecision.GiveUp;
             throw new BreakwaterException(
-                $"Breakwater gave up on {Display(call.Model)} after {call.Attempts} attempt(s) ({GiveUpReasons.ToWire(reason)}): {outcome!.Message}",
-                exception,
+                $"Breakwater gave up on {Display(call.Model)} after {call.Attempts} attempt(s) ({GiveUpReasons.ToWire(reason)}): {outcome.Message}",
+                failure,
                 outcome.Kind,
                 reason,
                 call.Attempts,
                 call.RequestIds.ToArray());
         }
 
-        var attempt = result.Result!;
         var response = attempt.Response;
         response.RequestMessage = call.Original;
         var headers = response.Headers;
@@ -159,19 +131,42 @@ internal sealed class BreakwaterPipeline
         return response;
     }
 
-    private async ValueTask<Polly.Outcome<AttemptResult>> AttemptAsync(
-        ResilienceContext context,
+    private async Task<AttemptResult> AttemptAsync(
         CallContext call,
-        Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>> send)
+        Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>> send,
+        CancellationToken cancellationToken)
     {
         call.Attempts++;
         var started = _time.GetTimestamp();
         var request = BuildRequest(call);
-        var token = context.CancellationToken;
-        HttpResponseMessage response;
+
+        // The attempt timeout runs on the injected clock, bounded by what is left of the call's deadline.
+        var remaining = call.Deadline - _time.GetUtcNow();
+        var timeout = remaining < _options.AttemptTimeout ? remaining : _options.AttemptTimeout;
+        using var timeoutSource = new CancellationTokenSource(timeout > TimeSpan.FromMilliseconds(1) ? timeout : TimeSpan.FromMilliseconds(1), _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);
+        var token = linked.Token;
+        AttemptResult attempt;
         try
         {
-            response = await send(request, token);
+            var response = await send(request, token).ConfigureAwait(false);
+            var status = (int)response.StatusCode;
+            if (status is >= 200 and < 300)
+            {
+                var requestId = RetryHints.TryGet(response.Headers, AnthropicHeaders.RequestId, out var rid) ? rid : null;
+                attempt = IsEventStream(response)
+                    ? await HoldBackAsync(call, response, requestId, token).ConfigureAwait(false)
+                    : new AttemptResult(response, Outcome.Success(status, requestId, RateLimitSnapshot.From(response.Headers)));
+            }
+            else
+            {
+                attempt = await ReadFailureAsync(response, token).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException ex) when (timeoutSource.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            request.Dispose();
+            throw new TimeoutException($"No answer within the attempt timeout of {timeout.TotalSeconds:0.###} s.", ex);
         }
         catch
         {
@@ -179,27 +174,8 @@ internal sealed class BreakwaterPipeline
             throw;
         }
 
-        var status = (int)response.StatusCode;
-        AttemptResult attempt;
-        if (status is >= 200 and < 300)
-        {
-            var requestId = RetryHints.TryGet(response.Headers, AnthropicHeaders.RequestId, out var rid) ? rid : null;
-            if (IsEventStream(response))
-            {
-                attempt = await HoldBackAsync(call, response, requestId, token);
-            }
-            else
-            {
-                attempt = new AttemptResult(response, Outcome.Success(status, requestId, RateLimitSnapshot.From(response.Headers)));
-            }
-        }
-        else
-        {
-            attempt = await ReadFailureAsync(response, token);
-        }
-
         BreakwaterMetrics.AttemptDuration.Record(_time.GetElapsedTime(started).TotalSeconds, Tag("client", _client.Name), Tag("model", call.Model));
-        return Polly.Outcome.FromResult(attempt);
+        return attempt;
     }
 
     private async Task<AttemptResult> ReadFailureAsync(HttpResponseMessage response, CancellationToken token)
@@ -208,23 +184,28 @@ internal sealed class BreakwaterPipeline
         var body = AnthropicError.Empty;
         if (_options.ReadErrorBodies)
         {
-            var stream = await response.Content.ReadAsStreamAsync(token);
+            var stream = await response.Content.ReadAsStreamAsync(token).ConfigureAwait(false);
             var buffer = new byte[Math.Min(ErrorBodyParser.MaxBodyPrefix, (int?)response.Content.Headers.ContentLength is { } cl and > 0 ? cl + 1 : 4096)];
             var length = 0;
             var ended = false;
-            while (true)
+            while (length < ErrorBodyParser.MaxBodyPrefix)
             {
                 if (length == buffer.Length)
                 {
-                    if (buffer.Length >= ErrorBodyParser.MaxBodyPrefix)
-                    {
-                        break;
-                    }
-
                     Array.Resize(ref buffer, Math.Min(buffer.Length * 2, ErrorBodyParser.MaxBodyPrefix));
                 }
 
-                var n = await stream.ReadAsync(buffer.AsMemory(length), token);
+                int n;
+                try
+                {
+                    n = await stream.ReadAsync(buffer.AsMemory(length), token).ConfigureAwait(false);
+                }
+                catch (IOException)
+                {
+                    // The error body broke off: keep the status and what arrived.
+                    n = 0;
+                }
+
                 if (n == 0)
                 {
                     ended = true;
@@ -243,7 +224,7 @@ internal sealed class BreakwaterPipeline
 
     private async Task<AttemptResult> HoldBackAsync(CallContext call, HttpResponseMessage response, string? requestId, CancellationToken token)
     {
-        var stream = await response.Content.ReadAsStreamAsync(token);
+        var stream = await response.Content.ReadAsStreamAsync(token).ConfigureAwait(false);
         var reader = new SseReader();
         var events = new List<SseEvent>(8);
         var held = new byte[4096];
@@ -260,7 +241,7 @@ internal sealed class BreakwaterPipeline
             int n;
             try
             {
-                n = await stream.ReadAsync(held.AsMemory(length), token);
+                n = await stream.ReadAsync(held.AsMemory(length), token).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is IOException or HttpRequestException && !token.IsCancellationRequested)
             {
@@ -296,7 +277,7 @@ internal sealed class BreakwaterPipeline
                 switch (e.Event)
                 {
                     case "error":
-                        var error = ErrorBodyParser.Parse(System.Text.Encoding.UTF8.GetBytes(e.Data));
+                        var error = ErrorBodyParser.Parse(e.Data);
                         ReplaceContent(response, new PrefixedStream(held, length, stream));
                         return new AttemptResult(response, Classifier.ClassifyStreamError(error, requestId, afterFirstDelta: false, rateLimits));
                     case "content_block_delta":
@@ -349,26 +330,9 @@ internal sealed class BreakwaterPipeline
         });
     }
 
-    /// <summary>Runs after every attempt (Polly's ShouldHandle): classify, decide, record. Returns whether to retry.</summary>
-    private bool OnAttemptDone(ResilienceContext context, Polly.Outcome<AttemptResult> result)
+    /// <summary>Runs after every attempt: decide, count, log, journal.</summary>
+    private Decision OnAttemptDone(CallContext call, Outcome outcome)
     {
-        var call = context.Properties.GetValue(CallKey, null!);
-        Outcome outcome;
-        if (result.Exception is { } exception)
-        {
-            if (call.CallerToken.IsCancellationRequested || !IsTransportFailure(exception))
-            {
-                call.LastOutcome = null;
-                return false;
-            }
-
-            outcome = Classifier.ClassifyException(exception, attemptTimedOut: exception is TimeoutRejectedException);
-        }
-        else
-        {
-            outcome = result.Result!.Outcome;
-        }
-
         call.LastOutcome = outcome;
         call.AddRequestId(outcome.RequestId);
         var tags = (client: Tag("client", _client.Name), model: Tag("model", call.Model));
@@ -377,7 +341,7 @@ internal sealed class BreakwaterPipeline
         {
             call.LastDecision = Decision.Done;
             Log.AttemptSucceeded(_logger, call.Attempts, Display(call.Model), outcome.StatusCode ?? 0, outcome.RequestId ?? "-");
-            return false;
+            return Decision.Done;
         }
 
         var decision = RetryPolicy.Decide(outcome, _options.Retry, call.Retry, _time.GetUtcNow(), call.Deadline, _options.Budget.Enabled ? _client.Budget : null, _random.NextUnit());
@@ -427,7 +391,7 @@ internal sealed class BreakwaterPipeline
             Message = outcome.Message ?? outcome.RawExcerpt,
         });
 
-        return decision.Kind == DecisionKind.Retry;
+        return decision;
     }
 
     private void Record(AttemptRecord record)
@@ -448,7 +412,7 @@ internal sealed class BreakwaterPipeline
     }
 
     private static bool IsTransportFailure(Exception exception) =>
-        exception is HttpRequestException or IOException or SocketException or TimeoutRejectedException or TimeoutException;
+        exception is HttpRequestException or IOException or SocketException or TimeoutException;
 
     private static bool IsEventStream(HttpResponseMessage response) =>
         response.Content.Headers.ContentType?.MediaType is { } mt && mt.Equals("text/event-stream", StringComparison.OrdinalIgnoreCase);

@@ -82,7 +82,7 @@ internal sealed class SsePassThroughStream : Stream
             int read;
             try
             {
-                read = await _inner.ReadAsync(_pending.AsMemory(_pendingLength), cancellationToken);
+                read = await _inner.ReadAsync(_pending.AsMemory(_pendingLength), cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
