@@ -1,0 +1,2 @@
+// Replaced by the README sample.
+System.Console.WriteLine("Breakwater sample");
