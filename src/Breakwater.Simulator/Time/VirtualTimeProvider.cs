@@ -71,19 +71,31 @@ public sealed class VirtualTimeProvider : TimeProvider
     {
         var endTicks = (end - _epoch).Ticks;
         long fired = 0;
-        while (true)
-        {
-            VirtualTimerEntry entry;
-            lock (_lock)
-            {
-                if (!TryPopDue(endTicks, out entry))
-                {
-                    break;
-                }
-            }
 
-            fired++;
-            entry.Fire();
+        // The runtime inlines a completed task's continuations only on a thread without a SynchronizationContext;
+        // under one (a UI thread, a test framework's) they would be queued to the thread pool and leave this thread.
+        var context = SynchronizationContext.Current;
+        SynchronizationContext.SetSynchronizationContext(null);
+        try
+        {
+            while (true)
+            {
+                VirtualTimerEntry entry;
+                lock (_lock)
+                {
+                    if (!TryPopDue(endTicks, out entry))
+                    {
+                        break;
+                    }
+                }
+
+                fired++;
+                entry.Fire();
+            }
+        }
+        finally
+        {
+            SynchronizationContext.SetSynchronizationContext(context);
         }
 
         lock (_lock)
