@@ -91,6 +91,22 @@ internal static class TestKit
         return task.GetAwaiter().GetResult();
     }
 
+    /// <summary>Cancels like a clock-driven timeout would: on a thread without SynchronizationContext, so the
+    /// continuations run inline (a test framework's context would send them to the thread pool).</summary>
+    public static void CancelInline(CancellationTokenSource cts)
+    {
+        var context = SynchronizationContext.Current;
+        SynchronizationContext.SetSynchronizationContext(null);
+        try
+        {
+            cts.Cancel();
+        }
+        finally
+        {
+            SynchronizationContext.SetSynchronizationContext(context);
+        }
+    }
+
     /// <summary>Runs the clock in steps until the task completes (bounded).</summary>
     public static T Run<T>(VirtualTimeProvider clock, Task<T> task, double maxSeconds = 3600)
     {

@@ -38,7 +38,8 @@ internal sealed class TokenBucket
     public double SecondsUntil(double amount)
     {
         amount = Math.Min(amount, Limit);
-        return _level >= amount ? 0 : (amount - _level) / RatePerSecond;
+        // The tolerance keeps a client that waited exactly the advertised time from losing to rounding.
+        return _level >= amount - 1e-9 ? 0 : (amount - _level) / RatePerSecond;
     }
 
     /// <summary>Seconds until the bucket is full again.</summary>
