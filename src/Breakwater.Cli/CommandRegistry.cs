@@ -10,5 +10,6 @@ internal static class CommandRegistry
         config.SetApplicationName("breakwater");
         config.ValidateExamples();
         // Each command registers itself in one line below (keep the order of the README).
+        config.AddCommand<Commands.SimulateCommand>("simulate").WithDescription("Run an Anthropic-compatible upstream that overloads on cue (scenarios, status page, scripted responses).").WithExample("simulate", "--scenario", "flash-storm", "--time-scale", "10");
     }
 }

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Breakwater.Simulator;
@@ -27,6 +28,9 @@ public sealed class SimulatorServer : IAsyncDisposable
 
     /// <summary>The bound address, e.g. <c>http://127.0.0.1:8530</c> (no trailing slash in <see cref="Uri.ToString"/> of the authority).</summary>
     public Uri Url { get; }
+
+    /// <summary>Cancelled when the host begins to stop, e.g. on SIGTERM or Ctrl+C (which the host intercepts).</summary>
+    public CancellationToken Stopping => _app.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
 
     /// <summary>The simulator served.</summary>
     public Simulator Simulator { get; }
