@@ -87,15 +87,34 @@ public class VirtualTimeProviderTests
     }
 
     [Fact]
-    public async Task Delay_WithVirtualProvider_CompletesOnlyWhenTheClockRuns()
+    public void DelayAndTimeoutToken_WithVirtualProvider_ContinueOnTheDrivingThread()
     {
         var clock = CreateSut();
-        var delay = Task.Delay(TimeSpan.FromMinutes(90), clock);
+        var testThread = Environment.CurrentManagedThreadId;
+        var threads = new List<int>();
 
+        async Task DelayAsync()
+        {
+            await Task.Delay(TimeSpan.FromMinutes(90), clock).ConfigureAwait(false);
+            threads.Add(Environment.CurrentManagedThreadId);
+        }
+
+        async Task TimeoutAsync()
+        {
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30), clock);
+            var cancelled = new TaskCompletionSource();
+            using var registration = cts.Token.Register(() => cancelled.TrySetResult());
+            await cancelled.Task.ConfigureAwait(false);
+            threads.Add(Environment.CurrentManagedThreadId);
+        }
+
+        var delay = DelayAsync();
+        var timeout = TimeoutAsync();
         Assert.False(delay.IsCompleted);
         clock.Advance(TimeSpan.FromMinutes(90));
 
-        await delay;
         Assert.True(delay.IsCompletedSuccessfully);
+        Assert.True(timeout.IsCompletedSuccessfully);
+        Assert.Equal([testThread, testThread], threads);
     }
 }
