@@ -192,6 +192,8 @@ internal sealed class CapacityModel : IDisposable
             failAfter = failure == MidStreamFailure.AfterDeltas ? 1 + _random.Next(deltas) : 0;
         }
 
+        // The upstream drops failed work when it sends the error, so a failing stream frees its slot then.
+        var holdTime = failure == MidStreamFailure.None ? serviceTime : ServiceTicket.FailureOffsetOf(serviceTime, deltas, failure, failAfter);
         var ticket = new ServiceTicket
         {
             StartedAt = _time.GetUtcNow(),
@@ -200,17 +202,8 @@ internal sealed class CapacityModel : IDisposable
             DeltaCount = deltas,
             Failure = failure,
             FailAfterDeltas = failAfter,
-            HoldTime = serviceTime,
+            HoldTime = holdTime,
         };
-        if (failure != MidStreamFailure.None)
-        {
-            // The upstream drops the work when it sends the error, so the slot frees then.
-            ticket = new ServiceTicket
-            {
-                StartedAt = ticket.StartedAt, ServiceTime = serviceTime, OutputTokens = output, DeltaCount = deltas,
-                Failure = failure, FailAfterDeltas = failAfter, HoldTime = ticket.FailureOffset,
-            };
-        }
 
         if (request.Key is { } key)
         {

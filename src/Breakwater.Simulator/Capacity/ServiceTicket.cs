@@ -32,10 +32,13 @@ internal sealed class ServiceTicket
     public TimeSpan DeltaOffset(int index) => ServiceTime * ((index + 1.0) / (DeltaCount + 1.0));
 
     /// <summary>When the mid-stream error is due, relative to service start.</summary>
-    public TimeSpan FailureOffset => Failure switch
+    public TimeSpan FailureOffset => FailureOffsetOf(ServiceTime, DeltaCount, Failure, FailAfterDeltas);
+
+    /// <summary>Halfway between the last delta sent and the next one (or message_start), so the error never ties with a delta.</summary>
+    public static TimeSpan FailureOffsetOf(TimeSpan serviceTime, int deltaCount, MidStreamFailure failure, int failAfterDeltas) => failure switch
     {
-        MidStreamFailure.BeforeFirstDelta => ServiceTime * (0.5 / (DeltaCount + 1.0)),
-        MidStreamFailure.AfterDeltas => ServiceTime * ((FailAfterDeltas + 0.5) / (DeltaCount + 1.0)),
-        _ => ServiceTime,
+        MidStreamFailure.BeforeFirstDelta => serviceTime * (0.5 / (deltaCount + 1.0)),
+        MidStreamFailure.AfterDeltas => serviceTime * ((failAfterDeltas + 0.5) / (deltaCount + 1.0)),
+        _ => serviceTime,
     };
 }
