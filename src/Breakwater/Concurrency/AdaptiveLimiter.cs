@@ -1,7 +1,8 @@
 namespace Breakwater.Concurrency;
 
 /// <summary>
-/// An AIMD concurrency limit with a bounded FIFO wait queue. Waiters are completed where the slot is released (no
+/// An AIMD concurrency limit with a bounded FIFO wait queue: on an overload it shrinks to a fraction of what was in
+/// flight; on a success it grows by 1 while calls wait (slow start) and by 1/limit otherwise. Waiters are completed where the slot is released (no
 /// thread hop), so the limiter is deterministic under virtual time. The limit shrinks at most once per second of
 /// the injected clock, as TCP shrinks once per round trip, so a burst of 529s from one storm counts once.
 /// </summary>
@@ -90,13 +91,15 @@ internal sealed class AdaptiveLimiter
             switch (signal)
             {
                 case LimitSignal.Success:
-                    _limit = Math.Min(_options.MaxLimit, _limit + (1.0 / _limit));
+                    // Grow fast while calls are waiting (demand is above the limit), slowly otherwise.
+                    _limit = Math.Min(_options.MaxLimit, _limit + (_queue.Count > 0 ? 1.0 : 1.0 / _limit));
                     break;
                 case LimitSignal.Overload:
                     var now = _time.GetTimestamp();
                     if (_lastDecrease == long.MinValue || _time.GetElapsedTime(_lastDecrease, now) >= DecreaseSpacing)
                     {
-                        _limit = Math.Max(_options.MinLimit, _limit * _options.DecreaseFactor);
+                        // Shrink from what was really in flight, not from a limit that was never reached.
+                        _limit = Math.Max(_options.MinLimit, Math.Min(_limit, _inFlight + 1) * _options.DecreaseFactor);
                         _lastDecrease = now;
                     }
 
