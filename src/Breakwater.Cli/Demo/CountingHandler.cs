@@ -1,6 +1,6 @@
 namespace Breakwater.Cli.Demo;
 
-/// <summary>Counts what reaches the (simulated) upstream: every attempt and every failed one.</summary>
+/// <summary>Counts what reaches the (simulated) upstream: every attempt, every failed response, every attempt that got none.</summary>
 internal sealed class CountingHandler(DemoPathStats stats) : DelegatingHandler
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
@@ -12,7 +12,7 @@ internal sealed class CountingHandler(DemoPathStats stats) : DelegatingHandler
         }
         catch
         {
-            stats.OnAttempt(failed: true);
+            stats.OnAttemptWithoutResponse();
             throw;
         }
 

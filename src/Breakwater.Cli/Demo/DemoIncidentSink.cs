@@ -11,10 +11,5 @@ internal sealed class DemoIncidentSink(DemoPathStats stats) : IIncidentSink
         {
             stats.KeepRequestId(id);
         }
-
-        if (record.Decision == AttemptDecision.FellBack)
-        {
-            stats.OnFallback();
-        }
     }
 }

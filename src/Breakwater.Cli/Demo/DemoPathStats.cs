@@ -10,6 +10,7 @@ internal sealed class DemoPathStats(string name)
     private long _attempts;
     private long _failedAttempts;
     private long _fallbacks;
+    private long _noResponse;
     private readonly ConcurrentDictionary<string, long> _failures = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, byte> _requestIds = new(StringComparer.Ordinal);
 
@@ -48,6 +49,14 @@ internal sealed class DemoPathStats(string name)
         {
             Interlocked.Increment(ref _failedAttempts);
         }
+    }
+
+    public long AttemptsWithoutResponse => Interlocked.Read(ref _noResponse);
+
+    public void OnAttemptWithoutResponse()
+    {
+        Interlocked.Increment(ref _attempts);
+        Interlocked.Increment(ref _noResponse);
     }
 
     public void OnFallback() => Interlocked.Increment(ref _fallbacks);

@@ -50,11 +50,15 @@ internal static class DemoReport
         table.AddRow("upstream attempts",
             $"{r.Unprotected.UpstreamAttempts} ({Amp(r.Unprotected)})",
             $"{r.Protected.UpstreamAttempts} ({Amp(r.Protected)})");
-        Row(table, "failed attempts seen", r.Unprotected.FailedAttempts, r.Protected.FailedAttempts);
+        Row(table, "failed responses seen", r.Unprotected.FailedAttempts, r.Protected.FailedAttempts);
+        if (r.Unprotected.AttemptsWithoutResponse + r.Protected.AttemptsWithoutResponse > 0)
+        {
+            Row(table, "attempts with no answer (timeouts)", r.Unprotected.AttemptsWithoutResponse, r.Protected.AttemptsWithoutResponse);
+        }
         table.AddRow("request_ids kept", "0 [grey](only the status was read)[/]", r.Protected.RequestIdsKept.ToString(CultureInfo.InvariantCulture));
         if (r.Protected.Fallbacks > 0)
         {
-            Row(table, "fell back to another model", 0, r.Protected.Fallbacks);
+            Row(table, "served by a fallback model", 0, r.Protected.Fallbacks);
         }
 
         console.Write(table);
@@ -85,7 +89,7 @@ internal static class DemoReport
             : string.Create(CultureInfo.InvariantCulture, $"it met {p.FailedAttempts} failed attempts and answered each by its kind (jittered backoff for 529, retry-after for 429) inside a retry budget and a shrinking concurrency limit");
         var sentence2 = string.Create(CultureInfo.InvariantCulture,
             $"Through Breakwater {p.Failed} of {p.Sent} failed ({Share(p.Failed, p.Sent)}): {how}. It sent {p.UpstreamAttempts} upstream attempts for {p.Sent} requests ({Amp(p)}), not a retry storm");
-        var fallback = p.Fallbacks > 0 ? string.Create(CultureInfo.InvariantCulture, $", and moved {p.Fallbacks} calls to a less loaded model.") : ".";
+        var fallback = p.Fallbacks > 0 ? string.Create(CultureInfo.InvariantCulture, $"; {p.Fallbacks} calls were served by a less loaded model of the chain (breakwater-fallback-from says which).") : ".";
         var ids = string.Create(CultureInfo.InvariantCulture, $"It kept {p.RequestIdsKept} request_ids of failed attempts for support (breakwater incidents shows them when the journal is on).");
         return $"{what}\n{sentence1}\n{sentence2}{fallback}\n{ids}";
     }

@@ -92,6 +92,11 @@ internal sealed class DemoRunner(DemoSettings settings)
             if (response.IsSuccessStatusCode)
             {
                 stats.OnSucceeded();
+                if (response.Headers.Contains(BreakwaterHeaders.FallbackFrom))
+                {
+                    stats.OnFallback();
+                }
+
             }
             else
             {

@@ -15,6 +15,9 @@ public sealed class FallbackOptions
     [Range(0, 10)]
     public int SameModelRetries { get; set; } = 1;
 
+    /// <summary>How long a call waits for a concurrency slot on a model before moving to the next one of its chain. Default 5 s.</summary>
+    public TimeSpan MaxQueueWait { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Adds a chain; returns this for chaining calls.</summary>
     public FallbackOptions Add(params string[] models)
     {

@@ -108,7 +108,14 @@ internal sealed class BreakwaterPipeline
 
                 if (refusal == GiveUpReason.None && _options.Concurrency.Enabled)
                 {
-                    lease = await state.Limiter.AcquireAsync(call.Deadline - _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+                    // With a model to fall back to, waiting for this one's slot is bounded: the next pool may be free now.
+                    var wait = call.Deadline - _time.GetUtcNow();
+                    if (index + 1 < models.Count && wait > _options.Fallback.MaxQueueWait)
+                    {
+                        wait = _options.Fallback.MaxQueueWait;
+                    }
+
+                    lease = await state.Limiter.AcquireAsync(wait, cancellationToken).ConfigureAwait(false);
                     if (lease is null)
                     {
                         refusal = GiveUpReason.Queue;
@@ -233,6 +240,9 @@ internal sealed class BreakwaterPipeline
             if (!IsTransportFailure(exception) || cancellationToken.IsCancellationRequested)
             {
                 lease?.Release(LimitSignal.Neutral);
+
+                // The caller's deadline and the attempt timeout can fire in the same instant: the caller's wins.
+                cancellationToken.ThrowIfCancellationRequested();
                 result.ThrowIfException();
             }
 
