@@ -71,6 +71,13 @@ internal sealed class HealthSut : IDisposable
 
     public ModelState Model(string model) => Client.Model(model);
 
+    /// <summary>
+    /// Runs a test body off xunit's synchronization context. Under that context a completed TaskCompletionSource (a
+    /// held response, a limiter grant, a fake timer) queues its continuations to the pool instead of running them
+    /// inline, so "complete response 0, then call 2 has arrived" would race; off it, every step is synchronous.
+    /// </summary>
+    public static Task WithoutContext(Func<Task> body) => Task.Run(body);
+
     /// <summary>The top-level model of every body the upstream saw, in order.</summary>
     public string[] ModelsSeen() => Upstream.Requests.Select(r => ModelOf(r.Body)).ToArray();
 
