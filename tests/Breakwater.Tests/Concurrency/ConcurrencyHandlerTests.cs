@@ -311,4 +311,29 @@ public sealed class ConcurrencyHandlerTests
         (await opus).Dispose();
         (await sonnet).Dispose();
     });
+
+    [Fact]
+    public Task SendAsync_LongQueueDrainedBySynchronousAnswers_AllCompleteInOrder() => WithoutContext(async () =>
+    {
+        // The first call is held; the 1,000 queued behind it are answered at once, so each release grants the next
+        // waiter inline (the virtual-time benchmark's situation): the chain must neither overflow nor reorder.
+        var first = new TaskCompletionSource<HttpResponseMessage>();
+        var order = new List<string>();
+        using var sut = CreateSut(
+            (n, request, _) =>
+            {
+                order.Add(request.Headers.GetValues("x-call").First());
+                return n == 0 ? first.Task : Task.FromResult(Api.Ok($"req_{n}"));
+            },
+            limit: 1);
+        var calls = Enumerable.Range(0, 1001).Select(i => sut.Start(HeldUpstream.Call(i))).ToArray();
+        Assert.Equal(1000, sut.Model(Opus).Limiter.Queued);
+
+        first.SetResult(Api.Ok("req_0"));
+        var responses = await Task.WhenAll(calls).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        Assert.Equal(Enumerable.Range(0, 1001).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)), order);
+        Assert.Equal(0, sut.Model(Opus).Limiter.InFlight);
+    });
 }

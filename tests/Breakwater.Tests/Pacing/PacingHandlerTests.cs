@@ -57,15 +57,17 @@ public sealed class PacingHandlerTests
 
         var responses = await Burst(sut, 40);
 
-        // Every call succeeds, first time. 16 go at once (remaining 4/20 = the 0.2 threshold), then one every 60/remaining s: the 17th at 0 s, the 18th
-        // at 15 s, the 19th at 35 s, the 20th at 55 s; the other 20 reach the 60 s cap and go at the reset, into a
-        // fresh window of exactly 20.
+        // Every call succeeds, first time. 16 go at once (remaining 4/20 = the 0.2 threshold), then one every
+        // 60/remaining s: the 17th at 0 s, the 18th at 15 s, the 19th at 35 s, the 20th at 55 s. Today the other 20 hit
+        // the 60 s MaxDelay cap and all go at 60 s, which only works because the window is also 60 s (see the
+        // 120 s test below); with the proposed fix 16 go at 60 s and the last 4 are paced again (75, 90, 105, 120 s).
         Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
         Assert.Equal(0, quota.Count(429));
         var seconds = quota.Log.Select(l => (l.At - quota.Log[0].At).TotalSeconds).ToArray();
         Assert.Equal(17, seconds.Count(s => s == 0));
         Assert.Equal([15, 35, 55], seconds.Where(s => s is > 0 and < 60));
-        Assert.Equal(20, seconds.Count(s => s == 60));
+        Assert.True(seconds.Count(s => s == 60) >= 16);
+        Assert.True(seconds.Max() <= 120);
     });
 
     [Fact]
