@@ -15,18 +15,22 @@ internal sealed class RateLimitPacer(PacingOptions options, TimeProvider time)
     private DateTimeOffset _nextSlot = DateTimeOffset.MinValue;
     private readonly Dictionary<string, double> _costPerCall = new(StringComparer.Ordinal);
 
-    /// <summary>How long the next call should wait (zero when no window is under pressure). Reserves the slot.</summary>
-    public TimeSpan NextDelay()
+    /// <summary>
+    /// How long the next call should wait (zero when no window is under pressure). When the wait fits in MaxDelay the
+    /// slot is reserved; otherwise nothing is reserved and the caller waits MaxDelay and asks again.
+    /// </summary>
+    public (TimeSpan Wait, bool Reserved) NextDelay()
     {
         lock (_lock)
         {
             var now = time.GetUtcNow();
             if (_last is null)
             {
-                return TimeSpan.Zero;
+                return (TimeSpan.Zero, true);
             }
 
             var interval = TimeSpan.Zero;
+            var earliest = now;
             foreach (var (name, w) in _last.Windows)
             {
                 if (w.Limit is not > 0 || w.Remaining is not { } remaining || w.Reset is not { } reset || reset <= now)
@@ -42,16 +46,27 @@ internal sealed class RateLimitPacer(PacingOptions options, TimeProvider time)
                 var left = reset - now;
                 var cost = name == "requests" ? 1.0 : _costPerCall.GetValueOrDefault(name, 0);
                 var callsLeft = cost <= 0 ? remaining : remaining / cost;
-                var spacing = callsLeft < 1 ? left : TimeSpan.FromTicks((long)(left.Ticks / callsLeft));
+                if (callsLeft < 1)
+                {
+                    // Nothing left in this window: no call before its reset.
+                    if (reset > earliest)
+                    {
+                        earliest = reset;
+                    }
+
+                    continue;
+                }
+
+                var spacing = TimeSpan.FromTicks((long)(left.Ticks / callsLeft));
                 if (spacing > interval)
                 {
                     interval = spacing;
                 }
             }
 
-            if (interval <= TimeSpan.Zero)
+            if (interval <= TimeSpan.Zero && earliest <= now)
             {
-                return TimeSpan.Zero;
+                return (TimeSpan.Zero, true);
             }
 
             if (interval > options.MaxDelay)
@@ -59,10 +74,15 @@ internal sealed class RateLimitPacer(PacingOptions options, TimeProvider time)
                 interval = options.MaxDelay;
             }
 
-            var slot = _nextSlot < now ? now : _nextSlot;
-            _nextSlot = slot + interval;
+            var slot = _nextSlot < earliest ? earliest : _nextSlot;
             var wait = slot - now;
-            return wait > options.MaxDelay ? options.MaxDelay : wait;
+            if (wait > options.MaxDelay)
+            {
+                return (options.MaxDelay, false);
+            }
+
+            _nextSlot = slot + interval;
+            return (wait, true);
         }
     }
 

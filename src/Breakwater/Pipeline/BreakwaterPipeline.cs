@@ -94,15 +94,26 @@ internal sealed class BreakwaterPipeline
             LimiterLease? lease = null;
             if (refusal == GiveUpReason.None)
             {
-                if (pacer?.NextDelay() is { } pace && pace > TimeSpan.Zero)
+                // A wait that is not a reservation (the slot is past MaxDelay) is followed by asking again, so capped
+                // waits never release a queue of calls together. Bounded: each round waits MaxDelay or ends.
+                while (pacer is not null)
                 {
+                    var (pace, reserved) = pacer.NextDelay();
+                    if (pace <= TimeSpan.Zero)
+                    {
+                        break;
+                    }
+
                     if (_time.GetUtcNow() + pace >= call.Deadline)
                     {
                         refusal = GiveUpReason.Deadline;
+                        break;
                     }
-                    else
+
+                    await Waits.Delay(_time, pace, cancellationToken).ConfigureAwait(false);
+                    if (reserved)
                     {
-                        await Waits.Delay(_time, pace, cancellationToken).ConfigureAwait(false);
+                        break;
                     }
                 }
 
@@ -228,6 +239,7 @@ internal sealed class BreakwaterPipeline
         finally
         {
             Polly.ResilienceContextPool.Shared.Return(context);
+            state.AfterExecution();
         }
 
         if (result.Exception is Polly.CircuitBreaker.BrokenCircuitException)

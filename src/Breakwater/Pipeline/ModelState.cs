@@ -10,6 +10,7 @@ namespace Breakwater.Pipeline;
 internal sealed class ModelState
 {
     private readonly CircuitBreakerStateProvider _breakerState = new();
+    private long _probeAtTicks = long.MinValue;
 
     public ModelState(string model, ClientState client)
     {
@@ -48,8 +49,46 @@ internal sealed class ModelState
 
     public AdaptiveThrottle Throttle { get; }
 
-    /// <summary>Open or isolated: calls should not go to this model now (half-open lets a probe through).</summary>
-    public bool IsOpen => Client.Options.CircuitBreaker.Enabled && _breakerState.CircuitState is CircuitState.Open or CircuitState.Isolated;
+    /// <summary>
+    /// Open (and its break not yet over) or isolated: calls should not go to this model now. Polly moves Open →
+    /// HalfOpen only inside an execution, so once the break is over this turns false and the next call reaches the
+    /// breaker as its half-open probe (concurrent ones get BrokenCircuitException and move on).
+    /// </summary>
+    public bool IsOpen
+    {
+        get
+        {
+            if (!Client.Options.CircuitBreaker.Enabled)
+            {
+                return false;
+            }
+
+            return _breakerState.CircuitState switch
+            {
+                CircuitState.Isolated => true,
+                CircuitState.Open => Client.Time.GetUtcNow().UtcTicks < Interlocked.Read(ref _probeAtTicks),
+                _ => false,
+            };
+        }
+    }
+
+    /// <summary>Called after every execution through <see cref="Breaker"/>: when it is open, remember when its break ends.</summary>
+    public void AfterExecution()
+    {
+        if (!Client.Options.CircuitBreaker.Enabled || _breakerState.CircuitState != CircuitState.Open)
+        {
+            return;
+        }
+
+        // A probe that failed (or the failure that opened it) starts a new break; an older in-flight call finishing
+        // while open does not extend it, exactly like Polly's own blockedUntil.
+        var now = Client.Time.GetUtcNow().UtcTicks;
+        var current = Interlocked.Read(ref _probeAtTicks);
+        if (now >= current)
+        {
+            Interlocked.CompareExchange(ref _probeAtTicks, now + Client.Options.CircuitBreaker.BreakDuration.Ticks, current);
+        }
+    }
 
     public CircuitState BreakerState => Client.Options.CircuitBreaker.Enabled ? _breakerState.CircuitState : CircuitState.Closed;
 

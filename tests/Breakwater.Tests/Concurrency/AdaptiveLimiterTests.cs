@@ -44,25 +44,32 @@ public sealed class AdaptiveLimiterTests
     }
 
     [Fact]
-    public async Task Release_OverloadsWithinOneSecond_ShrinkOnlyOnce()
+    public async Task Release_OverloadsWithinOneSecond_ShrinkOnlyOnceFromWhatWasInFlight()
     {
         var (sut, time) = CreateSut(initial: 8);
-        var leases = new[] { await Take(sut), await Take(sut), await Take(sut) };
+        var leases = new List<LimiterLease>();
+        for (var i = 0; i < 6; i++)
+        {
+            leases.Add(await Take(sut));
+        }
 
+        // Six were in flight when the overload came: the limit becomes 6 × 0.5, not 8 × 0.5.
         foreach (var l in leases)
         {
             l.Release(LimitSignal.Overload);
         }
 
-        Assert.Equal(4, sut.Limit);
+        Assert.Equal(3, sut.Limit);
 
         time.Advance(TimeSpan.FromMilliseconds(999));
-        (await Take(sut)).Release(LimitSignal.Overload);
-        Assert.Equal(4, sut.Limit);
+        var again = new[] { await Take(sut), await Take(sut), await Take(sut) };
+        again[0].Release(LimitSignal.Overload);
+        Assert.Equal(3, sut.Limit);
 
         time.Advance(TimeSpan.FromMilliseconds(1));
-        (await Take(sut)).Release(LimitSignal.Overload);
-        Assert.Equal(2, sut.Limit);
+        again[1].Release(LimitSignal.Overload);
+        Assert.Equal(1, sut.Limit);
+        again[2].Release(LimitSignal.Neutral);
     }
 
     [Fact]
@@ -99,7 +106,18 @@ public sealed class AdaptiveLimiterTests
     public async Task Release_SuccessesAfterAStorm_GrowBackToTheCeiling()
     {
         var (sut, _) = CreateSut(initial: 8, max: 8, factor: 0.25);
-        (await Take(sut)).Release(LimitSignal.Overload);
+        var held = new List<LimiterLease>();
+        for (var i = 0; i < 8; i++)
+        {
+            held.Add(await Take(sut));
+        }
+
+        held[0].Release(LimitSignal.Overload);
+        foreach (var l in held.Skip(1))
+        {
+            l.Release(LimitSignal.Neutral);
+        }
+
         Assert.Equal(2, sut.Limit);
 
         // 2 + Σ 1/limit reaches 8 after exactly 30 successes.

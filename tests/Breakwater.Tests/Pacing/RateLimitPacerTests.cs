@@ -25,7 +25,7 @@ public sealed class RateLimitPacerTests
     }
 
     /// <summary>The pacer's answer (one place to adapt if NextDelay's shape changes).</summary>
-    private static TimeSpan Delay(RateLimitPacer pacer) => pacer.NextDelay();
+    private static TimeSpan Delay(RateLimitPacer pacer) => pacer.NextDelay().Wait;
 
     [Fact]
     public void NextDelay_NothingObservedYet_IsZero()
