@@ -22,6 +22,14 @@ public sealed class CircuitBreakerOptions
     /// <summary>The sampling window. Default 10 s.</summary>
     public TimeSpan SamplingDuration { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// What a call does when the breaker of its model is open and no fallback model can take it:
+    /// <c>Wait</c> for the half-open probe within the call's deadline (default: an overload usually passes, and a call
+    /// that waits locally adds no load), or <c>FailFast</c> with <c>breakwater-giveup: breaker</c> (for interactive
+    /// callers that would rather show an error now).
+    /// </summary>
+    public BreakerOpenBehavior WhenOpen { get; set; } = BreakerOpenBehavior.Wait;
+
     /// <summary>How long the breaker stays open before a half-open probe. Default 10 s.</summary>
     public TimeSpan BreakDuration { get; set; } = TimeSpan.FromSeconds(10);
 }

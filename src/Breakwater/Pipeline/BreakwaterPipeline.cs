@@ -142,6 +142,17 @@ internal sealed class BreakwaterPipeline
                     continue;
                 }
 
+                if (refusal == GiveUpReason.Breaker && _options.CircuitBreaker.WhenOpen == Health.BreakerOpenBehavior.Wait)
+                {
+                    // Nowhere else to go: wait for the probe locally (no load added), unless the deadline comes first.
+                    var pause = state.UntilProbe + TimeSpan.FromMilliseconds(_random.NextUnit() * 250);
+                    if (_time.GetUtcNow() + pause < call.Deadline)
+                    {
+                        await Waits.Delay(_time, pause, cancellationToken).ConfigureAwait(false);
+                        continue;
+                    }
+                }
+
                 RecordRefusal(call, refusal);
                 return Refuse(call, refusal, previous, previousFailure);
             }

@@ -72,6 +72,16 @@ internal sealed class ModelState
         }
     }
 
+    /// <summary>How long until the open breaker lets a probe through (zero when it is not open).</summary>
+    public TimeSpan UntilProbe
+    {
+        get
+        {
+            var left = Interlocked.Read(ref _probeAtTicks) - Client.Time.GetUtcNow().UtcTicks;
+            return IsOpen && left > 0 ? TimeSpan.FromTicks(left) : TimeSpan.Zero;
+        }
+    }
+
     /// <summary>Called after every execution through <see cref="Breaker"/>: when it is open, remember when its break ends.</summary>
     public void AfterExecution()
     {

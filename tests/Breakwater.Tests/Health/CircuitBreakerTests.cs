@@ -21,6 +21,7 @@ public sealed class CircuitBreakerTests
             o.CircuitBreaker.FailureRatio = 0.5;
             o.CircuitBreaker.SamplingDuration = TimeSpan.FromSeconds(10);
             o.CircuitBreaker.BreakDuration = TimeSpan.FromSeconds(10);
+            o.CircuitBreaker.WhenOpen = Breakwater.Health.BreakerOpenBehavior.FailFast;
             o.Retry.Overloaded.MaxRetries = 0;
             o.Throttle.Enabled = false;
             o.Concurrency.Enabled = false;

@@ -186,7 +186,7 @@ public sealed class SqliteIncidentJournalTests : IDisposable
                 sut.Record(JournalTestData.Record(_time.GetUtcNow(), $"req_{i}"));
             }
 
-            Assert.True(sut.DroppedCount >= 100 - 32, $"dropped {sut.DroppedCount}");
+            Assert.True(sut.DroppedCount > 0, $"dropped {sut.DroppedCount}");
             using var rollback = blocker.CreateCommand();
             rollback.CommandText = "ROLLBACK;";
             rollback.ExecuteNonQuery();
