@@ -87,14 +87,13 @@ public sealed class OfficialSdkTests
         }
     }
 
-    private static async Task<Sut> CreateSut(Func<int, HttpContext, Task> script, string apiKey = TestKey, Action<BreakwaterOptions>? configure = null)
+    private static async Task<Sut> CreateSut(Func<int, HttpContext, Task> script, string apiKey = TestKey)
     {
         var server = await FakeAnthropicServer.StartAsync(script);
         var time = new ObservableTimeProvider();
         var logs = new FakeLogCollector();
         var loggerFactory = LoggerFactory.Create(b => b.AddProvider(new FakeLoggerProvider(logs)).SetMinimumLevel(LogLevel.Trace));
         var options = new BreakwaterOptions { Name = "sdk-e2e-" + Guid.NewGuid().ToString("N") };
-        configure?.Invoke(options);
         var breakwater = new BreakwaterHandler(options, time, new FixedRandom(0), loggerFactory);
         var sent = new RecordingHandler(time);
         var client = new AnthropicClient
@@ -191,7 +190,8 @@ public sealed class OfficialSdkTests
         Assert.Equal(HttpStatusCode.BadRequest, ex.StatusCode);
         Assert.Single(sut.Server.Requests);
         Assert.Equal(1, sut.Sent.Count);
-        Assert.DoesNotContain(sut.Time.CreatedTimers, t => t < TimeSpan.FromMinutes(1));
+        // No retry wait was ever armed (the only timers are attempt timeouts of minutes, or unarmed ones).
+        Assert.DoesNotContain(sut.Time.CreatedTimers, t => t > TimeSpan.Zero && t < TimeSpan.FromMinutes(1));
     }
 
     [Fact]
