@@ -10,5 +10,10 @@ internal static class CommandRegistry
         config.SetApplicationName("breakwater");
         config.ValidateExamples();
         // Each command registers itself in one line below (keep the order of the README).
+        config.AddCommand<Commands.DemoCommand>("demo").WithDescription("A 529 storm against a built-in simulator, with and without Breakwater, side by side. No key, no network.").WithExample("demo").WithExample("demo", "--scenario", "opus-outage");
+        config.AddCommand<Commands.ServeCommand>("serve").WithDescription("Run the gateway: a drop-in ANTHROPIC_BASE_URL that rides out 529 storms.").WithExample("serve", "--port", "8529", "--upstream", "https://api.anthropic.com");
+        config.AddCommand<Commands.DoctorCommand>("doctor").WithDescription("Tell platform incident, overload, quota, your traffic, your request, your gateway and your network apart; one verdict with evidence and the next step.").WithExample("doctor").WithExample("doctor", "--json");
+        config.AddCommand<Commands.IncidentsCommand>("incidents").WithDescription("The incident journal as episodes: counts by kind and model, the overlapping status-page incident, and the request_ids for support.").WithExample("incidents", "--since", "24h").WithExample("incidents", "--since", "7d", "--csv");
+        config.AddCommand<Commands.SimulateCommand>("simulate").WithDescription("Run an Anthropic-compatible upstream that overloads on cue (scenarios, status page, scripted responses).").WithExample("simulate", "--scenario", "flash-storm", "--time-scale", "10");
     }
 }

@@ -41,6 +41,9 @@ public sealed class BreakwaterHandler : DelegatingHandler
 
     internal BreakwaterPipeline Pipeline => _pipeline;
 
+    /// <summary>A snapshot of every model this handler's client has called: breaker, concurrency limit, queue, throttle.</summary>
+    public IReadOnlyList<Health.ModelHealth> GetHealth() => Health.HealthSnapshot.Of(_pipeline.Client);
+
     /// <inheritdoc />
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
         _pipeline.SendAsync(request, base.SendAsync, cancellationToken);

@@ -1,4 +1,8 @@
 using System.ComponentModel.DataAnnotations;
+using Breakwater.Concurrency;
+using Breakwater.Fallback;
+using Breakwater.Health;
+using Breakwater.Pacing;
 using Breakwater.Retry;
 
 namespace Breakwater;
@@ -37,6 +41,26 @@ public sealed class BreakwaterOptions
     /// </summary>
     public bool ReadErrorBodies { get; set; } = true;
 
+    /// <summary>Model fallback chains (off unless configured).</summary>
+    [Required]
+    public FallbackOptions Fallback { get; set; } = new();
+
+    /// <summary>The per-model circuit breaker.</summary>
+    [Required]
+    public CircuitBreakerOptions CircuitBreaker { get; set; } = new();
+
+    /// <summary>The per-model adaptive concurrency limit.</summary>
+    [Required]
+    public ConcurrencyOptions Concurrency { get; set; } = new();
+
+    /// <summary>Rate-limit pacing per credential.</summary>
+    [Required]
+    public PacingOptions Pacing { get; set; } = new();
+
+    /// <summary>Client-side adaptive throttling per model.</summary>
+    [Required]
+    public ThrottleOptions Throttle { get; set; } = new();
+
     /// <summary>Checks every setting and returns every problem (empty when valid).</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -67,6 +91,45 @@ public sealed class BreakwaterOptions
             {
                 problems.Add($"{path}:MaxRetryWindow must be positive when set (is {w}).");
             }
+        }
+
+        ValidateObject(Fallback, "Breakwater:Fallback", problems);
+        ValidateObject(CircuitBreaker, "Breakwater:CircuitBreaker", problems);
+        ValidateObject(Concurrency, "Breakwater:Concurrency", problems);
+        ValidateObject(Pacing, "Breakwater:Pacing", problems);
+        ValidateObject(Throttle, "Breakwater:Throttle", problems);
+        for (var i = 0; i < Fallback.Chains.Count; i++)
+        {
+            var chain = Fallback.Chains[i];
+            if (chain.Models.Count < 2)
+            {
+                problems.Add($"Breakwater:Fallback:Chains:{i}:Models must name at least two models (has {chain.Models.Count}).");
+            }
+
+            if (chain.Models.Any(string.IsNullOrWhiteSpace))
+            {
+                problems.Add($"Breakwater:Fallback:Chains:{i}:Models must not contain empty names.");
+            }
+
+            if (chain.Models.Distinct(StringComparer.Ordinal).Count() != chain.Models.Count)
+            {
+                problems.Add($"Breakwater:Fallback:Chains:{i}:Models must not repeat a model.");
+            }
+        }
+
+        if (Concurrency.MinLimit > Concurrency.MaxLimit)
+        {
+            problems.Add($"Breakwater:Concurrency:MinLimit ({Concurrency.MinLimit}) must not exceed MaxLimit ({Concurrency.MaxLimit}).");
+        }
+
+        if (CircuitBreaker.SamplingDuration < TimeSpan.FromMilliseconds(500) || CircuitBreaker.BreakDuration < TimeSpan.FromMilliseconds(500))
+        {
+            problems.Add("Breakwater:CircuitBreaker:SamplingDuration and BreakDuration must be at least 0.5 s.");
+        }
+
+        if (Throttle.Window <= TimeSpan.Zero)
+        {
+            problems.Add($"Breakwater:Throttle:Window must be positive (is {Throttle.Window}).");
         }
 
         if (TotalDeadline <= TimeSpan.Zero)

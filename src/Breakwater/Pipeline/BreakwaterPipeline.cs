@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using Breakwater.Anthropic;
 using Breakwater.Classification;
+using Breakwater.Concurrency;
 using Breakwater.Retry;
 using Breakwater.Telemetry;
 using Microsoft.Extensions.Logging;
@@ -70,40 +71,256 @@ internal sealed class BreakwaterPipeline
             _client.Budget.RecordFirstAttempt();
         }
 
+        var models = BuildChain(call);
+        var index = 0;
+        var pacer = _options.Pacing.Enabled ? _client.Pacer(CredentialHash.Of(request)) : null;
+        AttemptResult? previous = null;
+        Exception? previousFailure = null;
         while (true)
         {
-            AttemptResult? attempt = null;
-            Exception? failure = null;
-            Outcome outcome;
-            try
+            var state = _client.Model(call.Model);
+
+            // Local gates, cheapest first. A refusal moves down the fallback chain when it can.
+            var refusal = GiveUpReason.None;
+            if (state.Throttle.ShouldReject(_random.NextUnit()))
             {
-                attempt = await AttemptAsync(call, send, cancellationToken).ConfigureAwait(false);
-                outcome = attempt.Outcome;
+                refusal = GiveUpReason.Throttled;
             }
-            catch (Exception ex) when (!cancellationToken.IsCancellationRequested && IsTransportFailure(ex))
+            else if (state.IsOpen)
             {
-                failure = ex;
-                outcome = Classifier.ClassifyException(ex, attemptTimedOut: ex is TimeoutException);
+                refusal = GiveUpReason.Breaker;
             }
 
-            var decision = OnAttemptDone(call, outcome);
-            if (decision.Kind == DecisionKind.Retry)
+            LimiterLease? lease = null;
+            if (refusal == GiveUpReason.None)
             {
-                attempt?.Dispose();
-                await Waits.Delay(_time, decision.Delay, cancellationToken).ConfigureAwait(false);
-                continue;
+                if (pacer?.NextDelay() is { } pace && pace > TimeSpan.Zero)
+                {
+                    if (_time.GetUtcNow() + pace >= call.Deadline)
+                    {
+                        refusal = GiveUpReason.Deadline;
+                    }
+                    else
+                    {
+                        await Waits.Delay(_time, pace, cancellationToken).ConfigureAwait(false);
+                    }
+                }
+
+                if (refusal == GiveUpReason.None && _options.Concurrency.Enabled)
+                {
+                    // With a model to fall back to, waiting for this one's slot is bounded: the next pool may be free now.
+                    var wait = call.Deadline - _time.GetUtcNow();
+                    if (index + 1 < models.Count && wait > _options.Fallback.MaxQueueWait)
+                    {
+                        wait = _options.Fallback.MaxQueueWait;
+                    }
+
+                    lease = await state.Limiter.AcquireAsync(wait, cancellationToken).ConfigureAwait(false);
+                    if (lease is null)
+                    {
+                        refusal = GiveUpReason.Queue;
+                    }
+                }
             }
 
-            return Finish(call, attempt, failure);
+            if (refusal != GiveUpReason.None)
+            {
+                if (index + 1 < models.Count)
+                {
+                    FallBack(call, models[++index], refusal.ToString());
+                    continue;
+                }
+
+                RecordRefusal(call, refusal);
+                return Refuse(call, refusal, previous, previousFailure);
+            }
+
+            var (attempt, failure, outcome) = await ExecuteAsync(state, call, send, lease, cancellationToken).ConfigureAwait(false);
+            if (outcome is null)
+            {
+                // The breaker turned out to be open (a half-open probe was already out).
+                lease?.Release(LimitSignal.Neutral);
+                if (index + 1 < models.Count)
+                {
+                    FallBack(call, models[++index], "breaker");
+                    continue;
+                }
+
+                RecordRefusal(call, GiveUpReason.Breaker);
+                return Refuse(call, GiveUpReason.Breaker, previous, previousFailure);
+            }
+
+            previous?.Dispose();
+            previous = null;
+            previousFailure = null;
+            state.Throttle.Record(accepted: !outcome.IsOverloadSignal && outcome.Kind != FailureKind.AttemptTimeout);
+            pacer?.Observe(outcome.RateLimits);
+
+            var decision = OnAttemptDone(call, state, outcome, index + 1 < models.Count ? models[index + 1] : null);
+            switch (decision.Kind)
+            {
+                case DecisionKind.Retry:
+                    previous = attempt;
+                    previousFailure = failure;
+                    await Waits.Delay(_time, decision.Delay, cancellationToken).ConfigureAwait(false);
+                    continue;
+                case DecisionKind.NextModel:
+                    previous = attempt;
+                    previousFailure = failure;
+                    FallBack(call, models[++index], outcome.Kind.ToString());
+                    continue;
+                default:
+                    return Finish(call, attempt, failure, GiveUpReason.None);
+            }
         }
     }
 
-    private static HttpResponseMessage Finish(CallContext call, AttemptResult? attempt, Exception? failure)
+    private List<string> BuildChain(CallContext call)
     {
+        var models = new List<string> { call.RequestedModel };
+        if (!call.FallbackDenied && call.RequestedModel.Length > 0 && call.Body.ModelValueStart >= 0)
+        {
+            models.AddRange(_options.Fallback.After(call.RequestedModel));
+        }
+
+        return models;
+    }
+
+    private void FallBack(CallContext call, string next, string why)
+    {
+        var from = call.Model;
+        call.Model = next;
+        call.Body = call.OriginalBody.WithModel(next);
+        call.Retry.Reset();
+        call.OverloadsOnModel = 0;
+        BreakwaterMetrics.Fallbacks.Add(1, Tag("client", _client.Name), Tag("from", from), Tag("to", next));
+        Log.FellBack(_logger, Display(from), Display(next), why, call.RequestIds.Count == 0 ? "-" : string.Join(",", call.RequestIds));
+    }
+
+    /// <summary>One attempt through the model's breaker; the concurrency slot is released when the response is done.</summary>
+    private async Task<(AttemptResult? Attempt, Exception? Failure, Outcome? Outcome)> ExecuteAsync(
+        ModelState state,
+        CallContext call,
+        Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>> send,
+        LimiterLease? lease,
+        CancellationToken cancellationToken)
+    {
+        call.CurrentLease = lease;
+        var context = Polly.ResilienceContextPool.Shared.Get(cancellationToken);
+        Polly.Outcome<AttemptResult> result;
+        try
+        {
+            result = await state.Breaker.ExecuteOutcomeAsync(
+                static async (ctx, s) =>
+                {
+                    try
+                    {
+                        return Polly.Outcome.FromResult(await s.pipeline.AttemptAsync(s.call, s.send, ctx.CancellationToken).ConfigureAwait(false));
+                    }
+                    catch (Exception ex) when (!ctx.CancellationToken.IsCancellationRequested && IsTransportFailure(ex))
+                    {
+                        return Polly.Outcome.FromException<AttemptResult>(ex);
+                    }
+                },
+                context,
+                (pipeline: this, call, send)).ConfigureAwait(false);
+        }
+        finally
+        {
+            Polly.ResilienceContextPool.Shared.Return(context);
+        }
+
+        if (result.Exception is Polly.CircuitBreaker.BrokenCircuitException)
+        {
+            return (null, null, null);
+        }
+
+        if (result.Exception is { } exception)
+        {
+            if (!IsTransportFailure(exception) || cancellationToken.IsCancellationRequested)
+            {
+                lease?.Release(LimitSignal.Neutral);
+
+                // The caller's deadline and the attempt timeout can fire in the same instant: the caller's wins.
+                cancellationToken.ThrowIfCancellationRequested();
+                result.ThrowIfException();
+            }
+
+            var failed = Classifier.ClassifyException(exception, attemptTimedOut: exception is TimeoutException);
+            lease?.Release(ModelState.SignalOf(failed));
+            return (null, exception, failed);
+        }
+
+        var attempt = result.Result!;
+        if (attempt.Outcome.Phase != StreamPhase.AfterFirstDelta)
+        {
+            // A passed-through stream releases its slot when it ends (see Commit).
+            lease?.Release(ModelState.SignalOf(attempt.Outcome));
+        }
+
+        return (attempt, null, attempt.Outcome);
+    }
+
+    private HttpResponseMessage Refuse(CallContext call, GiveUpReason reason, AttemptResult? previous, Exception? previousFailure)
+    {
+        if (previous is not null)
+        {
+            return Finish(call, previous, null, reason);
+        }
+
+        if (previousFailure is not null)
+        {
+            return Finish(call, null, previousFailure, reason);
+        }
+
+        // Nothing was sent: answer in the API's own shape, so every client already understands it.
+        var message = reason switch
+        {
+            GiveUpReason.Breaker => $"Breakwater did not send this call: the circuit breaker for {Display(call.Model)} is open after repeated overloads.",
+            GiveUpReason.Throttled => $"Breakwater did not send this call: {Display(call.Model)} is rejecting most calls, so this client is shedding load locally.",
+            GiveUpReason.Queue => $"Breakwater did not send this call: no concurrency slot for {Display(call.Model)} became free before the deadline.",
+            _ => "Breakwater did not send this call: the deadline would pass before the rate-limit pacing allowed it.",
+        };
+        var response = new HttpResponseMessage((System.Net.HttpStatusCode)529)
+        {
+            Content = new ByteArrayContent(SsePassThroughStream.ErrorJson("overloaded_error", message, null)),
+            RequestMessage = call.Original,
+        };
+        response.Content.Headers.TryAddWithoutValidation("Content-Type", "application/json");
+        if (reason == GiveUpReason.Breaker)
+        {
+            response.Headers.TryAddWithoutValidation(AnthropicHeaders.RetryAfter,
+                ((int)Math.Ceiling(_options.CircuitBreaker.BreakDuration.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        return Finish(call, new AttemptResult(response, new Outcome { Kind = FailureKind.Overloaded, StatusCode = 529, Message = message }), null, reason);
+    }
+
+    private void RecordRefusal(CallContext call, GiveUpReason reason)
+    {
+        BreakwaterMetrics.GiveUps.Add(1, Tag("client", _client.Name), Tag("model", call.Model), Tag("reason", GiveUpReasons.ToWire(reason)));
+        Log.GaveUp(_logger, Display(call.Model), call.Attempts, GiveUpReasons.ToWire(reason), "refused locally", call.RequestIds.Count == 0 ? "-" : string.Join(",", call.RequestIds));
+        Record(new AttemptRecord
+        {
+            Timestamp = _time.GetUtcNow(),
+            Client = _client.Name,
+            Model = call.Model,
+            Attempt = call.Attempts,
+            Kind = call.LastOutcome?.Kind ?? FailureKind.Overloaded,
+            Decision = AttemptDecision.GaveUp,
+            GiveUp = reason,
+            Message = "refused locally (" + GiveUpReasons.ToWire(reason) + ")",
+        });
+    }
+
+    private static HttpResponseMessage Finish(CallContext call, AttemptResult? attempt, Exception? failure, GiveUpReason overrideReason)
+    {
+        var reason = overrideReason != GiveUpReason.None
+            ? overrideReason
+            : call.LastDecision.GiveUp == GiveUpReason.None ? GiveUpReason.NotRetryable : call.LastDecision.GiveUp;
         if (attempt is null)
         {
             var outcome = call.LastOutcome!;
-            var reason = call.LastDecision.GiveUp == GiveUpReason.None ? GiveUpReason.NotRetryable : call.LastDecision.GiveUp;
             throw new BreakwaterException(
                 $"Breakwater gave up on {Display(call.Model)} after {call.Attempts} attempt(s) ({GiveUpReasons.ToWire(reason)}): {outcome.Message}",
                 failure,
@@ -122,9 +339,17 @@ internal sealed class BreakwaterPipeline
             headers.TryAddWithoutValidation(BreakwaterHeaders.RequestIds, string.Join(",", call.RequestIds));
         }
 
-        if (!attempt.Outcome.IsSuccess)
+        if (call.Model.Length > 0)
         {
-            var reason = call.LastDecision.GiveUp == GiveUpReason.None ? GiveUpReason.NotRetryable : call.LastDecision.GiveUp;
+            headers.TryAddWithoutValidation(BreakwaterHeaders.Model, call.Model);
+            if (call.Model != call.RequestedModel)
+            {
+                headers.TryAddWithoutValidation(BreakwaterHeaders.FallbackFrom, call.RequestedModel);
+            }
+        }
+
+        if (!attempt.Outcome.IsSuccess || overrideReason != GiveUpReason.None)
+        {
             headers.TryAddWithoutValidation(BreakwaterHeaders.GiveUp, GiveUpReasons.ToWire(reason));
         }
 
@@ -299,7 +524,12 @@ internal sealed class BreakwaterPipeline
     {
         var model = call.Model;
         var attemptNumber = call.Attempts;
-        var pass = new SsePassThroughStream(held, length, stream, response.Content, requestId, end => OnStreamEnd(end, model, attemptNumber, requestId));
+        var lease = call.CurrentLease;
+        var pass = new SsePassThroughStream(held, length, stream, response.Content, requestId, end =>
+        {
+            lease?.Release(end.Completed ? LimitSignal.Success : end.UpstreamErrorType == Anthropic.AnthropicErrorTypes.Overloaded ? LimitSignal.Overload : LimitSignal.Neutral);
+            OnStreamEnd(end, model, attemptNumber, requestId);
+        });
         ReplaceContent(response, pass, disposeOld: false);
         return new AttemptResult(response, Outcome.Success(200, requestId, rateLimits) with { Phase = StreamPhase.AfterFirstDelta });
     }
@@ -331,8 +561,9 @@ internal sealed class BreakwaterPipeline
     }
 
     /// <summary>Runs after every attempt: decide, count, log, journal.</summary>
-    private Decision OnAttemptDone(CallContext call, Outcome outcome)
+    private Decision OnAttemptDone(CallContext call, ModelState state, Outcome outcome, string? nextModel)
     {
+        var canFallBack = nextModel is not null;
         call.LastOutcome = outcome;
         call.AddRequestId(outcome.RequestId);
         var tags = (client: Tag("client", _client.Name), model: Tag("model", call.Model));
@@ -344,7 +575,22 @@ internal sealed class BreakwaterPipeline
             return Decision.Done;
         }
 
-        var decision = RetryPolicy.Decide(outcome, _options.Retry, call.Retry, _time.GetUtcNow(), call.Deadline, _options.Budget.Enabled ? _client.Budget : null, _random.NextUnit());
+        Decision decision;
+        if (canFallBack && outcome.IsOverloadSignal && (state.IsOpen || ++call.OverloadsOnModel > _options.Fallback.SameModelRetries))
+        {
+            // Another model has its own capacity pool: move now rather than wait here.
+            decision = Decision.Next;
+        }
+        else
+        {
+            decision = RetryPolicy.Decide(outcome, _options.Retry, call.Retry, _time.GetUtcNow(), call.Deadline, _options.Budget.Enabled ? _client.Budget : null, _random.NextUnit());
+            if (decision.Kind == DecisionKind.Return && canFallBack && outcome.IsOverloadSignal && decision.GiveUp is not GiveUpReason.Deadline and not GiveUpReason.NotRetryable)
+            {
+                // Out of attempts or budget here; the next model's pool is not the one under strain.
+                decision = Decision.Next;
+            }
+        }
+
         call.LastDecision = decision;
 
         BreakwaterMetrics.Failures.Add(1, tags.client, tags.model, Tag("kind", outcome.Kind.ToString()));
@@ -388,6 +634,7 @@ internal sealed class BreakwaterPipeline
             },
             GiveUp = decision.GiveUp,
             Delay = decision.Kind == DecisionKind.Retry ? decision.Delay : null,
+            FallbackModel = decision.Kind == DecisionKind.NextModel ? nextModel : null,
             Message = outcome.Message ?? outcome.RawExcerpt,
         });
 

@@ -8,8 +8,17 @@ internal sealed class CallContext(HttpRequestMessage original, RequestBody body,
 {
     public HttpRequestMessage Original { get; } = original;
 
-    /// <summary>The body as sent to the current model.</summary>
+    /// <summary>The body as the caller sent it.</summary>
+    public RequestBody OriginalBody { get; } = body;
+
+    /// <summary>The body as sent to the current model (only <c>model</c> differs after a fallback).</summary>
     public RequestBody Body { get; set; } = body;
+
+    /// <summary>Overload outcomes seen on the current model.</summary>
+    public int OverloadsOnModel { get; set; }
+
+    /// <summary>The concurrency slot of the attempt in flight, released when its response is done.</summary>
+    public Concurrency.LimiterLease? CurrentLease { get; set; }
 
     /// <summary>The model the caller asked for ("" when the body named none).</summary>
     public string RequestedModel { get; } = body.Model ?? "";

@@ -130,7 +130,11 @@ internal sealed class SsePassThroughStream : Stream
         _onEnd(new StreamEnd(false, null, _failure ?? new IOException("stream ended before message_stop")));
     }
 
-    internal static byte[] ErrorEvent(string type, string message, string? requestId)
+    internal static byte[] ErrorEvent(string type, string message, string? requestId) =>
+        [.. "event: error\ndata: "u8, .. ErrorJson(type, message, requestId), .. "\n\n"u8];
+
+    /// <summary>An Anthropic-shaped error body.</summary>
+    internal static byte[] ErrorJson(string type, string message, string? requestId)
     {
         using var ms = new MemoryStream();
         using (var w = new Utf8JsonWriter(ms))
@@ -149,7 +153,7 @@ internal sealed class SsePassThroughStream : Stream
             w.WriteEndObject();
         }
 
-        return [.. "event: error\ndata: "u8, .. ms.ToArray(), .. "\n\n"u8];
+        return ms.ToArray();
     }
 
     private void MoveCompleteEvents()

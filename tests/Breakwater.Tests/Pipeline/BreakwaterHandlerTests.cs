@@ -230,10 +230,12 @@ public sealed class BreakwaterHandlerTests
     public async Task SendAsync_AttemptTimeout_IsRetriedThenGivesUp()
     {
         var sut = CreateSut(
-            async (n, _, ct) =>
+            (n, _, ct) =>
             {
-                await Task.Delay(Timeout.Infinite, ct).ConfigureAwait(false);
-                return Api.Ok("never");
+                // Never answers; completes (cancelled) exactly when the attempt timeout fires, on that thread.
+                var never = new TaskCompletionSource<HttpResponseMessage>();
+                ct.Register(() => never.TrySetCanceled(ct));
+                return never.Task;
             },
             o => o.AttemptTimeout = TimeSpan.FromSeconds(5));
 

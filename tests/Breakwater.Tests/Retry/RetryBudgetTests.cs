@@ -103,7 +103,12 @@ public sealed class RetryBudgetTests
     {
         var time = new ObservableTimeProvider();
         var upstream = new ScriptedHandler(time, n => Api.Overloaded($"req_{n}"));
-        using var invoker = new HttpMessageInvoker(new BreakwaterHandler(new BreakwaterOptions(), time, new Random(7)) { InnerHandler = upstream });
+        // The budget alone: breakers, throttling and the concurrency limit would shed this storm before it.
+        var options = new BreakwaterOptions();
+        options.CircuitBreaker.Enabled = false;
+        options.Throttle.Enabled = false;
+        options.Concurrency.Enabled = false;
+        using var invoker = new HttpMessageInvoker(new BreakwaterHandler(options, time, new Random(7)) { InnerHandler = upstream });
         var calls = new List<Task<HttpResponseMessage>>();
         for (var i = 0; i < 1000; i++)
         {

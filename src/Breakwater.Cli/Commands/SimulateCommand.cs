@@ -1,0 +1,128 @@
+using System.ComponentModel;
+using System.Globalization;
+using Breakwater.Simulator;
+using Breakwater.Simulator.Scenarios;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Breakwater.Cli.Commands;
+
+/// <summary><c>breakwater simulate</c>: runs the overloading Anthropic-compatible upstream on 127.0.0.1 until Ctrl+C.</summary>
+internal sealed class SimulateCommand : AsyncCommand<SimulateCommand.Settings>
+{
+    /// <summary>Options of <c>breakwater simulate</c>.</summary>
+    public sealed class Settings : CommandSettings
+    {
+        /// <summary>Port on 127.0.0.1 (default 8530; 0 picks a free one).</summary>
+        [CommandOption("--port <PORT>")]
+        [Description("Port on 127.0.0.1 (0 picks a free port).")]
+        [DefaultValue(8530)]
+        public int Port { get; init; } = 8530;
+
+        /// <summary>A built-in scenario name or a scenario JSON file (default steady).</summary>
+        [CommandOption("--scenario <NAME|FILE>")]
+        [Description("A built-in scenario (steady, flash-storm, long-incident, opus-outage, rate-limited, midstream-overload, metastable, masked-gateway) or a scenario JSON file.")]
+        [DefaultValue("steady")]
+        public string Scenario { get; init; } = "steady";
+
+        /// <summary>Scenario seconds per wall-clock second (default 1).</summary>
+        [CommandOption("--time-scale <X>")]
+        [Description("Scenario time runs X times faster than the wall clock.")]
+        [DefaultValue(1.0)]
+        public double TimeScale { get; init; } = 1.0;
+
+        /// <summary>Seed of every random draw (default 1).</summary>
+        [CommandOption("--seed <N>")]
+        [Description("Seed of every random draw (same seed, same run).")]
+        [DefaultValue(1)]
+        public int Seed { get; init; } = 1;
+
+        /// <inheritdoc />
+        public override ValidationResult Validate()
+        {
+            if (Port is < 0 or > 65535)
+            {
+                return ValidationResult.Error("--port must be between 0 and 65535.");
+            }
+
+            if (!(TimeScale > 0) || double.IsInfinity(TimeScale))
+            {
+                return ValidationResult.Error("--time-scale must be a positive number.");
+            }
+
+            return ValidationResult.Success();
+        }
+    }
+
+    /// <inheritdoc />
+    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        Scenario scenario;
+        try
+        {
+            scenario = ScenarioCatalog.Resolve(settings.Scenario);
+        }
+        catch (ScenarioException e)
+        {
+            AnsiConsole.MarkupLine("[red]{0}[/]", Markup.Escape(e.Message));
+            return 2;
+        }
+
+        using var simulator = new Simulator.Simulator(new SimulatorOptions { Scenario = scenario, Seed = settings.Seed, TimeScale = settings.TimeScale });
+        SimulatorServer server;
+        try
+        {
+            server = await SimulatorServer.StartAsync(simulator, settings.Port, cancellationToken);
+        }
+        catch (IOException e)
+        {
+            AnsiConsole.MarkupLine("[red]Cannot listen on 127.0.0.1:{0}: {1}[/]", settings.Port, Markup.Escape(e.Message));
+            return 1;
+        }
+
+        await using (server)
+        {
+            var url = server.Url.GetLeftPart(UriPartial.Authority);
+            AnsiConsole.MarkupLine("[bold]Breakwater simulator[/] listening on [link]{0}[/]", url);
+            AnsiConsole.MarkupLine("Scenario [yellow]{0}[/]: {1}", Markup.Escape(scenario.Name), Markup.Escape(scenario.Description));
+            AnsiConsole.MarkupLine(
+                "Run length {0} min, time scale {1}×, seed {2}",
+                (scenario.RunSeconds / 60).ToString("0.#", CultureInfo.InvariantCulture),
+                settings.TimeScale.ToString(CultureInfo.InvariantCulture),
+                settings.Seed);
+            AnsiConsole.WriteLine();
+            AnsiConsole.MarkupLine("Point an SDK at it:   [green]ANTHROPIC_BASE_URL={0}[/]  (any API key works)", url);
+            AnsiConsole.MarkupLine("Stats:                {0}/simulator/stats", url);
+            AnsiConsole.MarkupLine("Status page:          {0}/api/v2/summary.json", url);
+            AnsiConsole.MarkupLine("Switch scenario:      curl -X POST {0}/simulator/scenario -d flash-storm", url);
+            AnsiConsole.MarkupLine("Press [bold]Ctrl+C[/] to stop.");
+
+            await WaitForStopAsync(cancellationToken, server.Stopping);
+            AnsiConsole.MarkupLine("Stopping.");
+        }
+
+        return 0;
+    }
+
+    private static async Task WaitForStopAsync(CancellationToken cancellationToken, CancellationToken serverStopping)
+    {
+        var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OnCancel(object? sender, ConsoleCancelEventArgs e)
+        {
+            e.Cancel = true;
+            stopped.TrySetResult();
+        }
+
+        Console.CancelKeyPress += OnCancel;
+        try
+        {
+            using var registration = cancellationToken.Register(() => stopped.TrySetResult());
+            using var stopping = serverStopping.Register(() => stopped.TrySetResult());
+            await stopped.Task;
+        }
+        finally
+        {
+            Console.CancelKeyPress -= OnCancel;
+        }
+    }
+}

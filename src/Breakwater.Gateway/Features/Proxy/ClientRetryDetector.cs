@@ -1,0 +1,113 @@
+using System.Buffers.Binary;
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Breakwater.Anthropic;
+using Microsoft.AspNetCore.Http;
+
+namespace Breakwater.Gateway.Features.Proxy;
+
+/// <summary>
+/// Recognises a client's own retry, so it draws on the retry budget instead of starting a fresh call. The SDKs say so
+/// with <c>x-stainless-retry-count</c> &gt; 0; Claude Code sends 0 every time, so an identical body from the same
+/// credential within <see cref="GatewayOptions.ClientRetryWindow"/>, after a failure, counts too. Only hashes are
+/// kept, never a key or a body.
+/// </summary>
+internal sealed class ClientRetryDetector
+{
+    private readonly ConcurrentDictionary<UInt128, long> _recent = new();
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _window;
+    private readonly int _capacity;
+
+    public ClientRetryDetector(GatewayOptions options, TimeProvider time)
+    {
+        _time = time;
+        _window = options.ClientRetryWindow;
+        _capacity = options.ClientRetryMemory;
+    }
+
+    /// <summary>What the detector saw: whether this is a retry (and why), and the fingerprint to forget once it succeeds.</summary>
+    public readonly record struct Verdict(bool IsRetry, string? Reason, UInt128? Fingerprint);
+
+    public Verdict Inspect(HttpRequest request, ReadOnlySpan<byte> body)
+    {
+        var byHeader = request.Headers.TryGetValue(AnthropicHeaders.StainlessRetryCount, out var count)
+            && int.TryParse(count.ToString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n > 0;
+
+        if (_window <= TimeSpan.Zero || _capacity == 0)
+        {
+            return new Verdict(byHeader, byHeader ? "x-stainless-retry-count" : null, null);
+        }
+
+        var fingerprint = Fingerprint(request, body);
+        var now = _time.GetUtcNow().UtcTicks;
+        var repeated = false;
+        _recent.AddOrUpdate(
+            fingerprint,
+            now,
+            (_, last) =>
+            {
+                repeated = now - last <= _window.Ticks;
+                return now;
+            });
+
+        if (_recent.Count > _capacity)
+        {
+            Prune(now);
+        }
+
+        var reason = byHeader ? "x-stainless-retry-count" : repeated ? "same body from the same credential" : null;
+        return new Verdict(byHeader || repeated, reason, fingerprint);
+    }
+
+    /// <summary>A call that succeeded is finished: sending the same body again later is a new call, not a retry.</summary>
+    public void Forget(UInt128? fingerprint)
+    {
+        if (fingerprint is { } f)
+        {
+            _recent.TryRemove(f, out _);
+        }
+    }
+
+    private void Prune(long now)
+    {
+        foreach (var entry in _recent)
+        {
+            if (now - entry.Value > _window.Ticks)
+            {
+                _recent.TryRemove(entry.Key, out _);
+            }
+        }
+
+        // Still full of live entries: forgetting is safer than growing without bound.
+        if (_recent.Count > _capacity)
+        {
+            _recent.Clear();
+        }
+    }
+
+    private static UInt128 Fingerprint(HttpRequest request, ReadOnlySpan<byte> body)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        AppendHeader(hash, request, AnthropicHeaders.ApiKey);
+        AppendHeader(hash, request, AnthropicHeaders.Authorization);
+        hash.AppendData(Encoding.UTF8.GetBytes(request.Path.Value ?? ""));
+        hash.AppendData([0]);
+        hash.AppendData(body);
+        Span<byte> digest = stackalloc byte[32];
+        hash.GetHashAndReset(digest);
+        return BinaryPrimitives.ReadUInt128LittleEndian(digest);
+    }
+
+    private static void AppendHeader(IncrementalHash hash, HttpRequest request, string name)
+    {
+        if (request.Headers.TryGetValue(name, out var value))
+        {
+            hash.AppendData(Encoding.UTF8.GetBytes(value.ToString()));
+        }
+
+        hash.AppendData([0]);
+    }
+}

@@ -1,0 +1,154 @@
+using System.Diagnostics;
+using System.Globalization;
+using Breakwater.Anthropic;
+using Breakwater.Gateway.Hosting;
+using Breakwater.Retry;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Logging;
+
+namespace Breakwater.Gateway.Features.Proxy;
+
+/// <summary>
+/// <c>POST /v1/messages</c> and <c>POST /v1/messages/count_tokens</c>: body read once (32 MB limit) and checked,
+/// then through the shared Breakwater pipeline; the answer is relayed as it arrives.
+/// </summary>
+internal sealed class MessagesProxy
+{
+    private readonly GatewayOptions _options;
+    private readonly UpstreamClient _upstream;
+    private readonly ClientRetryDetector _retries;
+    private readonly TimeProvider _time;
+    private readonly ILogger<MessagesProxy> _logger;
+
+    public MessagesProxy(GatewayOptions options, UpstreamClient upstream, ClientRetryDetector retries, TimeProvider time, ILogger<MessagesProxy> logger)
+    {
+        _options = options;
+        _upstream = upstream;
+        _retries = retries;
+        _time = time;
+        _logger = logger;
+    }
+
+    public async Task HandleAsync(HttpContext context)
+    {
+        var request = context.Request;
+        var cancellation = context.RequestAborted;
+        var method = request.Method;
+        var path = request.Path.Value ?? "";
+        var started = _time.GetTimestamp();
+
+        var sizeFeature = context.Features.Get<IHttpMaxRequestBodySizeFeature>();
+        if (sizeFeature is { IsReadOnly: false })
+        {
+            // Our own limit rules; Kestrel's would answer in its own shape.
+            sizeFeature.MaxRequestBodySize = null;
+        }
+
+        byte[]? body;
+        try
+        {
+            body = await RequestBodyReader.ReadAsync(request.Body, request.ContentLength, _options.MaxBodyBytes, cancellation);
+        }
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        {
+            GatewayLog.ClientDisconnected(_logger, method, path);
+            return;
+        }
+        catch (Exception ex) when (ex is IOException or BadHttpRequestException)
+        {
+            await RejectAsync(context, StatusCodes.Status400BadRequest, AnthropicErrorTypes.InvalidRequest, "The request body could not be read completely.");
+            return;
+        }
+
+        if (body is null)
+        {
+            await RejectAsync(context, StatusCodes.Status413RequestEntityTooLarge, AnthropicErrorTypes.RequestTooLarge,
+                $"The request body exceeds the {_options.MaxBodyBytes.ToString(CultureInfo.InvariantCulture)}-byte limit.");
+            return;
+        }
+
+        if (JsonBodyCheck.Problem(body) is { } problem)
+        {
+            await RejectAsync(context, StatusCodes.Status400BadRequest, AnthropicErrorTypes.InvalidRequest, problem);
+            return;
+        }
+
+        var target = UpstreamRequests.TargetUri(_upstream.BaseAddress, request);
+        if (target is null)
+        {
+            await RejectAsync(context, StatusCodes.Status400BadRequest, AnthropicErrorTypes.InvalidRequest, "The request path is not valid.");
+            return;
+        }
+
+        var verdict = _retries.Inspect(request, body);
+        if (verdict.IsRetry)
+        {
+            GatewayLog.ClientRetry(_logger, path, verdict.Reason ?? "");
+        }
+
+        var content = new ByteArrayContent(body);
+        using var message = UpstreamRequests.Create(request, target, content, _options.Auth, dropAcceptEncoding: true, dropBreakwaterHeaders: false);
+        message.Options.Set(BreakwaterRequestOptions.IsClientRetry, verdict.IsRetry);
+        if (ClientDeadline(request) is { } clientDeadline)
+        {
+            message.Options.Set(BreakwaterRequestOptions.Deadline, clientDeadline < _options.Breakwater.TotalDeadline ? clientDeadline : _options.Breakwater.TotalDeadline);
+        }
+
+        HttpResponseMessage response;
+        try
+        {
+            response = await _upstream.Pipeline.SendAsync(message, cancellation);
+        }
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        {
+            GatewayLog.ClientDisconnected(_logger, method, path);
+            return;
+        }
+        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException)
+        {
+            await UpstreamFailureAnswer.WriteAsync(context, ex, preventRetryStacking: true, _logger);
+            return;
+        }
+
+        using (response)
+        {
+            if ((int)response.StatusCode < 400)
+            {
+                _retries.Forget(verdict.Fingerprint);
+            }
+
+            ResponseRelay.CopyHead(context, response, preventRetryStacking: true);
+            await ResponseRelay.CopyBodyAsync(context, response, _logger);
+            if (_logger.IsEnabled(LogLevel.Debug))
+            {
+                GatewayLog.Completed(_logger, method, path, (int)response.StatusCode,
+                    Header(response, BreakwaterHeaders.Attempts) ?? "1", Header(response, BreakwaterHeaders.GiveUp) ?? "-",
+                    (long)_time.GetElapsedTime(started).TotalMilliseconds);
+            }
+        }
+    }
+
+    /// <summary>The SDKs announce their own timeout in <c>x-stainless-timeout</c> (seconds); past it they have stopped listening.</summary>
+    private static TimeSpan? ClientDeadline(HttpRequest request)
+    {
+        if (request.Headers.TryGetValue(AnthropicHeaders.StainlessTimeout, out var value)
+            && double.TryParse(value.ToString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds)
+            && seconds > 0 && seconds < TimeSpan.MaxValue.TotalSeconds)
+        {
+            return TimeSpan.FromSeconds(seconds);
+        }
+
+        return null;
+    }
+
+    private static string? Header(HttpResponseMessage response, string name) =>
+        response.Headers.TryGetValues(name, out var values) ? string.Join(",", values) : null;
+
+    private async Task RejectAsync(HttpContext context, int status, string type, string message)
+    {
+        var requestId = GatewayRequestId.New();
+        GatewayLog.Rejected(_logger, context.Request.Method, context.Request.Path.Value ?? "", type, requestId);
+        await GatewayErrors.WriteAsync(context, status, type, message, requestId);
+    }
+}

@@ -1,0 +1,127 @@
+using System.Buffers;
+using Breakwater.Anthropic;
+using Breakwater.Gateway.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Logging;
+
+namespace Breakwater.Gateway.Features.Proxy;
+
+/// <summary>Copies an upstream response to the client as it arrives: status, filtered headers, then the body, flushed per read.</summary>
+internal static class ResponseRelay
+{
+    private const int BufferSize = 16 * 1024;
+
+    /// <summary>Writes status and headers (without starting the response).</summary>
+    public static void CopyHead(HttpContext context, HttpResponseMessage upstream, bool preventRetryStacking)
+    {
+        var response = context.Response;
+        response.StatusCode = (int)upstream.StatusCode;
+        var connection = upstream.Headers.TryGetValues("connection", out var c) ? c : null;
+        foreach (var header in upstream.Headers)
+        {
+            if (HeaderRules.ForwardResponseHeader(header.Key, connection))
+            {
+                response.Headers[header.Key] = header.Value.ToArray();
+            }
+        }
+
+        foreach (var header in upstream.Content.Headers)
+        {
+            if (HeaderRules.ForwardResponseHeader(header.Key, connection))
+            {
+                response.Headers[header.Key] = header.Value.ToArray();
+            }
+        }
+
+        if (preventRetryStacking && NoRetryStacking.ShouldRetryOverride(response.StatusCode, upstream.Headers) is { } value)
+        {
+            response.Headers[AnthropicHeaders.ShouldRetry] = value;
+        }
+    }
+
+    /// <summary>
+    /// Copies the body. A break in the upstream body after bytes reached the client becomes an Anthropic-shaped
+    /// <c>event: error</c> on a stream and an aborted connection otherwise: never a clean, silently truncated end.
+    /// </summary>
+    public static async Task CopyBodyAsync(HttpContext context, HttpResponseMessage upstream, ILogger logger)
+    {
+        var cancellation = context.RequestAborted;
+        context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+        var body = context.Response.Body;
+        var isHead = HttpMethods.IsHead(context.Request.Method);
+        long copied = 0;
+        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+        try
+        {
+            await using var source = await upstream.Content.ReadAsStreamAsync(cancellation);
+            if (isHead)
+            {
+                return;
+            }
+
+            int read;
+            while ((read = await source.ReadAsync(buffer.AsMemory(0, BufferSize), cancellation)) > 0)
+            {
+                await body.WriteAsync(buffer.AsMemory(0, read), cancellation);
+                await body.FlushAsync(cancellation);
+                copied += read;
+            }
+        }
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        {
+            GatewayLog.ClientDisconnected(logger, context.Request.Method, context.Request.Path.Value ?? "");
+        }
+        catch (Exception ex) when (ex is IOException or HttpRequestException or OperationCanceledException)
+        {
+            if (cancellation.IsCancellationRequested)
+            {
+                // The client went away first; the upstream read failed because of it.
+                GatewayLog.ClientDisconnected(logger, context.Request.Method, context.Request.Path.Value ?? "");
+                return;
+            }
+
+            await ReportBrokenBodyAsync(context, copied, ex, logger);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static async Task ReportBrokenBodyAsync(HttpContext context, long copied, Exception ex, ILogger logger)
+    {
+        var method = context.Request.Method;
+        var path = context.Request.Path.Value ?? "";
+        var requestId = GatewayRequestId.New();
+        if (!context.Response.HasStarted)
+        {
+            context.Response.Headers.Clear();
+            GatewayLog.ResponseBroken(logger, method, path, copied, ex.GetType().Name, "answered 502 " + requestId);
+            await GatewayErrors.WriteAsync(context, StatusCodes.Status502BadGateway, AnthropicErrorTypes.Api, "The upstream connection broke before the response body was complete.", requestId);
+            return;
+        }
+
+        var contentType = context.Response.ContentType ?? "";
+        if (contentType.StartsWith("text/event-stream", StringComparison.OrdinalIgnoreCase))
+        {
+            GatewayLog.ResponseBroken(logger, method, path, copied, ex.GetType().Name, "sent event: error " + requestId);
+            var frame = GatewayErrors.SseErrorEvent(AnthropicErrorTypes.Api, "The upstream connection broke mid-stream; the response is incomplete.", requestId);
+            try
+            {
+                await context.Response.Body.WriteAsync(frame, context.RequestAborted);
+                await context.Response.Body.FlushAsync(context.RequestAborted);
+            }
+            catch (Exception writeError) when (writeError is IOException or OperationCanceledException)
+            {
+                context.Abort();
+            }
+
+            return;
+        }
+
+        // A JSON body cut short must not look complete: abort so the client sees a broken response.
+        GatewayLog.ResponseBroken(logger, method, path, copied, ex.GetType().Name, "aborted the client connection");
+        context.Abort();
+    }
+}

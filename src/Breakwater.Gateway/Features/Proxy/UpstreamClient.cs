@@ -1,0 +1,53 @@
+using System.Net;
+using Breakwater.Telemetry;
+using Microsoft.Extensions.Logging;
+
+namespace Breakwater.Gateway.Features.Proxy;
+
+/// <summary>
+/// The gateway is ONE client: one connection pool, and one pipeline handler shared by every request, so that
+/// budgets, breakers and limits see all traffic. Forwarded routes use the same pool without the pipeline.
+/// </summary>
+internal sealed class UpstreamClient : IDisposable
+{
+    private readonly SocketsHttpHandler _sockets;
+
+    public UpstreamClient(GatewayOptions options, TimeProvider time, Random random, ILoggerFactory loggerFactory, IIncidentSink? incidentSink)
+    {
+        BaseAddress = new Uri(options.Upstream.TrimEnd('/') + "/", UriKind.Absolute);
+        _sockets = new SocketsHttpHandler
+        {
+            // Bodies pass through byte for byte; the pipeline reads error bodies and SSE itself.
+            AutomaticDecompression = DecompressionMethods.None,
+            AllowAutoRedirect = false,
+            UseCookies = false,
+            UseProxy = false,
+            MaxConnectionsPerServer = options.MaxConnectionsPerServer,
+            PooledConnectionLifetime = options.PooledConnectionLifetime,
+            ConnectTimeout = options.ConnectTimeout,
+            EnableMultipleHttp2Connections = true,
+        };
+
+        Forwarder = new HttpMessageInvoker(_sockets, disposeHandler: false);
+        Pipeline = new HttpMessageInvoker(CreatePipelineHandler(options.Breakwater, time, random, loggerFactory, incidentSink, _sockets), disposeHandler: true);
+    }
+
+    /// <summary>The upstream base, always ending in '/'.</summary>
+    public Uri BaseAddress { get; }
+
+    /// <summary>Through the Breakwater pipeline: retries, budget, hold-back.</summary>
+    public HttpMessageInvoker Pipeline { get; }
+
+    /// <summary>Straight to the upstream: forwarded routes, never retried by the pipeline.</summary>
+    public HttpMessageInvoker Forwarder { get; }
+
+    public void Dispose()
+    {
+        Pipeline.Dispose();
+        Forwarder.Dispose();
+        _sockets.Dispose();
+    }
+
+    private static DelegatingHandler CreatePipelineHandler(BreakwaterOptions options, TimeProvider time, Random random, ILoggerFactory loggerFactory, IIncidentSink? incidentSink, HttpMessageHandler inner) =>
+        new BreakwaterHandler(options, time, random, loggerFactory, incidentSink) { InnerHandler = inner };
+}

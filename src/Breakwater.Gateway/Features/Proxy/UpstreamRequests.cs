@@ -1,0 +1,69 @@
+using Breakwater.Anthropic;
+using Breakwater.Gateway.Features.Auth;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Net.Http.Headers;
+
+namespace Breakwater.Gateway.Features.Proxy;
+
+/// <summary>Turns an incoming request into the upstream request: configured host only, path and query kept, headers filtered.</summary>
+internal static class UpstreamRequests
+{
+    /// <summary>The upstream URI, or <c>null</c> when the path would leave the configured upstream.</summary>
+    public static Uri? TargetUri(Uri baseAddress, HttpRequest request)
+    {
+        // The base ends in '/', the path starts with one: join without doubling so a path prefix in the base is kept.
+        var path = request.Path.ToUriComponent().TrimStart('/');
+        if (!Uri.TryCreate(baseAddress.AbsoluteUri + path + request.QueryString.ToUriComponent(), UriKind.Absolute, out var uri))
+        {
+            return null;
+        }
+
+        return Uri.Compare(uri, baseAddress, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) == 0 ? uri : null;
+    }
+
+    public static HttpRequestMessage Create(HttpRequest request, Uri target, HttpContent? content, GatewayAuthOptions auth, bool dropAcceptEncoding, bool dropBreakwaterHeaders)
+    {
+        var message = new HttpRequestMessage(new HttpMethod(request.Method), target)
+        {
+            Version = System.Net.HttpVersion.Version11,
+            VersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
+            Content = content,
+        };
+
+        var managed = auth.Mode == GatewayAuthMode.Managed;
+        var connection = request.Headers.Connection;
+        foreach (var header in request.Headers)
+        {
+            var name = header.Key;
+            if (!HeaderRules.ForwardRequestHeader(name, connection, managed))
+            {
+                continue;
+            }
+
+            if (dropAcceptEncoding && name.Equals(HeaderNames.AcceptEncoding, StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            if (dropBreakwaterHeaders && name.StartsWith(BreakwaterHeaders.Prefix, StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            if (name.StartsWith("content-", StringComparison.OrdinalIgnoreCase))
+            {
+                content?.Headers.TryAddWithoutValidation(name, (IEnumerable<string>)header.Value!);
+                continue;
+            }
+
+            message.Headers.TryAddWithoutValidation(name, (IEnumerable<string>)header.Value!);
+        }
+
+        if (managed)
+        {
+            message.Headers.TryAddWithoutValidation(AnthropicHeaders.ApiKey, auth.UpstreamApiKey);
+        }
+
+        return message;
+    }
+}

@@ -1,0 +1,197 @@
+using Breakwater.Gateway.Features.Auth;
+using Breakwater.Gateway.Features.Dashboard;
+using Breakwater.Gateway.Features.Health;
+using Breakwater.Gateway.Features.Metrics;
+using Breakwater.Gateway.Features.Proxy;
+using Breakwater.Gateway.Hosting;
+using Breakwater.Telemetry;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Breakwater.Gateway;
+
+/// <summary>Describes one gateway: configuration, time, randomness, logging; <see cref="Build"/> makes the (unstarted) app.</summary>
+public sealed class GatewayAppBuilder
+{
+    private static readonly Dictionary<string, string> SwitchMappings = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["--port"] = nameof(GatewayOptions.Port),
+        ["--upstream"] = nameof(GatewayOptions.Upstream),
+        ["--listen"] = nameof(GatewayOptions.ListenAddress),
+    };
+
+    private readonly string[] _args;
+    private readonly List<Action<GatewayOptions>> _configure = [];
+    private readonly List<Action<ILoggingBuilder>> _logging = [];
+    private readonly List<Action<IServiceCollection>> _services = [];
+    private string? _configFile;
+    private bool _environment = true;
+    private TimeProvider _time = TimeProvider.System;
+    private Random? _random;
+
+    internal GatewayAppBuilder(string[] args) => _args = args ?? [];
+
+    /// <summary>Adds a JSON configuration file (required to exist) above appsettings.json. Default none.</summary>
+    public GatewayAppBuilder UseConfigFile(string? path)
+    {
+        _configFile = path;
+        return this;
+    }
+
+    /// <summary>Whether <c>BREAKWATER__*</c> environment variables are read. Default <c>true</c>.</summary>
+    public GatewayAppBuilder UseEnvironmentVariables(bool enabled)
+    {
+        _environment = enabled;
+        return this;
+    }
+
+    /// <summary>Changes options after every configuration source (highest precedence).</summary>
+    public GatewayAppBuilder Configure(Action<GatewayOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        _configure.Add(configure);
+        return this;
+    }
+
+    /// <summary>The clock for the pipeline and the gateway. Default <see cref="TimeProvider.System"/>.</summary>
+    public GatewayAppBuilder UseTimeProvider(TimeProvider time)
+    {
+        _time = time ?? throw new ArgumentNullException(nameof(time));
+        return this;
+    }
+
+    /// <summary>The jitter source of the pipeline. Default <see cref="Random.Shared"/>.</summary>
+    public GatewayAppBuilder UseRandom(Random random)
+    {
+        _random = random ?? throw new ArgumentNullException(nameof(random));
+        return this;
+    }
+
+    /// <summary>Adjusts logging (after the defaults: simple console, <c>Logging</c> section).</summary>
+    public GatewayAppBuilder ConfigureLogging(Action<ILoggingBuilder> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        _logging.Add(configure);
+        return this;
+    }
+
+    /// <summary>Adds services, for example an <see cref="IIncidentSink"/> the pipeline reports failed attempts to.</summary>
+    public GatewayAppBuilder ConfigureServices(Action<IServiceCollection> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        _services.Add(configure);
+        return this;
+    }
+
+    /// <summary>
+    /// Reads and validates the configuration and builds the app. Throws <see cref="OptionsValidationException"/>
+    /// whose message lists every problem at once.
+    /// </summary>
+    public WebApplication Build()
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = Directory.GetCurrentDirectory() });
+
+        // Only our own sources: the defaults would bind unrelated variables such as PORT.
+        var configuration = builder.Configuration;
+        configuration.Sources.Clear();
+        configuration.AddJsonFile(Path.Combine(Directory.GetCurrentDirectory(), "appsettings.json"), optional: true, reloadOnChange: false);
+        if (_configFile is not null)
+        {
+            configuration.AddJsonFile(Path.GetFullPath(_configFile), optional: false, reloadOnChange: false);
+        }
+
+        if (_environment)
+        {
+            configuration.AddEnvironmentVariables("BREAKWATER__");
+        }
+
+        configuration.AddCommandLine(_args, SwitchMappings);
+
+        var options = BindAndValidate(configuration);
+
+        builder.Logging.ClearProviders();
+        builder.Logging.AddConfiguration(configuration.GetSection("Logging"));
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddSimpleConsole(c => c.SingleLine = true);
+        foreach (var configure in _logging)
+        {
+            configure(builder.Logging);
+        }
+
+        var listen = GatewayOptionsValidator.TryParseListenAddress(options.ListenAddress)!;
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            // Body limits are enforced per route, in Anthropic's error shape.
+            kestrel.Limits.MaxRequestBodySize = null;
+            kestrel.Listen(listen, options.Port);
+        });
+
+        var services = builder.Services;
+        services.AddSingleton(options);
+        services.AddSingleton(Options.Create(options));
+        services.AddSingleton(_time);
+        services.AddSingleton(_random ?? Random.Shared);
+        services.AddSingleton(sp => new UpstreamClient(
+            options, _time, sp.GetRequiredService<Random>(), sp.GetRequiredService<ILoggerFactory>(), sp.GetService<IIncidentSink>()));
+        services.AddSingleton<GatewayKeyVerifier>();
+        services.AddProxy();
+        services.AddGatewayMetrics();
+        foreach (var configure in _services)
+        {
+            configure(services);
+        }
+
+        var app = builder.Build();
+        if (options.Auth.Mode == GatewayAuthMode.Managed)
+        {
+            app.UseWhen(c => c.Request.Path.StartsWithSegments("/v1"), branch => branch.UseMiddleware<GatewayAuthMiddleware>());
+        }
+
+        app.MapHealth();
+        app.MapDashboard();
+        app.MapMetrics();
+        app.MapProxy();
+        app.MapFallback("{**path}", async context => await GatewayErrors.NotFound(context));
+
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Breakwater.Gateway");
+            GatewayLog.Listening(logger, string.Join(", ", app.Urls), options.Upstream, options.Auth.Mode.ToString());
+        });
+
+        return app;
+    }
+
+    private GatewayOptions BindAndValidate(IConfiguration configuration)
+    {
+        var options = new GatewayOptions();
+        var problems = new List<string>();
+        try
+        {
+            configuration.Bind(options);
+        }
+        catch (InvalidOperationException ex)
+        {
+            problems.Add(ex.Message);
+        }
+
+        foreach (var configure in _configure)
+        {
+            configure(options);
+        }
+
+        problems.AddRange(GatewayOptionsValidator.Validate(options));
+        if (problems.Count > 0)
+        {
+            throw new OptionsValidationException(Options.DefaultName, typeof(GatewayOptions), problems);
+        }
+
+        return options;
+    }
+}

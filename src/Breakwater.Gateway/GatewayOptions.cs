@@ -1,0 +1,79 @@
+using System.ComponentModel.DataAnnotations;
+using Breakwater.Gateway.Features.Auth;
+
+namespace Breakwater.Gateway;
+
+/// <summary>
+/// Everything the gateway can be told. Bound from the configuration root (appsettings.json, <c>--config FILE</c>,
+/// environment variables <c>BREAKWATER__*</c>, flags), validated at start with one message listing every problem.
+/// </summary>
+public sealed class GatewayOptions
+{
+    /// <summary>The default port. 8529.</summary>
+    public const int DefaultPort = 8529;
+
+    /// <summary>The largest body accepted on the pipeline routes: 32 MB, the Messages API's own limit.</summary>
+    public const long DefaultMaxBodyBytes = 32L * 1024 * 1024;
+
+    /// <summary>The address Kestrel listens on. Default <c>127.0.0.1</c>; <c>0.0.0.0</c> or <c>::</c> for every interface.</summary>
+    [Required]
+    public string ListenAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>The port Kestrel listens on; 0 picks a free one. Default 8529.</summary>
+    [Range(0, 65535)]
+    public int Port { get; set; } = DefaultPort;
+
+    /// <summary>
+    /// The only upstream the gateway ever contacts (never a host taken from a request). Default <c>https://api.anthropic.com</c>.
+    /// A path prefix is kept (for example <c>http://127.0.0.1:9000/anthropic</c>).
+    /// </summary>
+    [Required]
+    public string Upstream { get; set; } = "https://api.anthropic.com";
+
+    /// <summary>The largest request body accepted on <c>/v1/messages</c> and <c>/v1/messages/count_tokens</c>. Default 32 MB (33,554,432).</summary>
+    [Range(1, long.MaxValue)]
+    public long MaxBodyBytes { get; set; } = DefaultMaxBodyBytes;
+
+    /// <summary>The largest request body forwarded on every other <c>/v1/*</c> route (batches take up to 256 MB). Default 256 MB (268,435,456).</summary>
+    [Range(1, long.MaxValue)]
+    public long MaxForwardBodyBytes { get; set; } = 256L * 1024 * 1024;
+
+    /// <summary>
+    /// A request whose body (and credential) repeats one seen within this window is treated as the client's own retry,
+    /// so it draws on the retry budget instead of starting fresh (Claude Code sends <c>x-stainless-retry-count: 0</c> on every attempt).
+    /// <see cref="TimeSpan.Zero"/> turns the check off. Default 2 minutes.
+    /// </summary>
+    public TimeSpan ClientRetryWindow { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>How many distinct recent requests are remembered for <see cref="ClientRetryWindow"/>. Default 100,000.</summary>
+    [Range(0, 10_000_000)]
+    public int ClientRetryMemory { get; set; } = 100_000;
+
+    /// <summary>Retries of an idempotent forwarded request (GET, HEAD, OPTIONS) whose connection failed before any answer. Default 2.</summary>
+    [Range(0, 10)]
+    public int ForwardConnectRetries { get; set; } = 2;
+
+    /// <summary>The wait before each of <see cref="ForwardConnectRetries"/>. Default 250 ms.</summary>
+    public TimeSpan ForwardConnectRetryDelay { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>How long a forwarded (non-pipeline) request may wait for the upstream's response headers. Default 10 minutes.</summary>
+    public TimeSpan ForwardTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>How long a connection attempt to the upstream may take. Default 10 s.</summary>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Upstream connections kept open at once. Default 1,024.</summary>
+    [Range(1, 100_000)]
+    public int MaxConnectionsPerServer { get; set; } = 1024;
+
+    /// <summary>How long a pooled upstream connection lives, so DNS changes are picked up. Default 2 minutes.</summary>
+    public TimeSpan PooledConnectionLifetime { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Who authenticates clients and with which key the upstream is called.</summary>
+    [Required]
+    public GatewayAuthOptions Auth { get; set; } = new();
+
+    /// <summary>The pipeline (retry plans, budget, deadlines, hold-back); the section <c>Breakwater</c>. Its <c>Name</c> defaults to <c>gateway</c> here.</summary>
+    [Required]
+    public BreakwaterOptions Breakwater { get; set; } = new() { Name = "gateway" };
+}

@@ -1,0 +1,140 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json;
+
+namespace Breakwater.Simulator.Stats;
+
+/// <summary>Counts of what the upstream answered, by model, status and attempt number. Sorted keys: the JSON of two runs
+/// with the same seed is byte-identical.</summary>
+internal sealed class SimulatorStats
+{
+    private readonly Lock _lock = new();
+    private readonly SortedDictionary<string, SortedDictionary<string, long>> _byModel = new(StringComparer.Ordinal);
+    private readonly SortedDictionary<string, long> _byStatus = new(StringComparer.Ordinal);
+    private readonly SortedDictionary<int, SortedDictionary<string, long>> _byAttempt = [];
+    private readonly HashSet<UInt128> _bodies = [];
+    private long _total;
+    private long _repeatedBodies;
+    private long _midStreamErrors;
+    private long _masked;
+    private long _scripted;
+    private long _rateLimited;
+
+    /// <summary>Records one answered request.</summary>
+    /// <param name="model">The model asked for, or null when the body named none.</param>
+    /// <param name="status">The HTTP status, or a label such as <c>200+error</c>.</param>
+    /// <param name="attempt">1 + x-stainless-retry-count.</param>
+    /// <param name="body">The request body, to count bodies seen again (retries).</param>
+    public void Record(string? model, string status, int attempt, ReadOnlySpan<byte> body)
+    {
+        var hash = Hash(body);
+        lock (_lock)
+        {
+            _total++;
+            Bump(Get(_byModel, model ?? "(none)"), status);
+            Bump(_byStatus, status);
+            Bump(Get(_byAttempt, attempt), status);
+            if (!body.IsEmpty && !_bodies.Add(hash))
+            {
+                _repeatedBodies++;
+            }
+        }
+    }
+
+    public void CountMidStreamError() => Interlocked.Increment(ref _midStreamErrors);
+
+    public void CountMasked() => Interlocked.Increment(ref _masked);
+
+    public void CountScripted() => Interlocked.Increment(ref _scripted);
+
+    public void CountRateLimited() => Interlocked.Increment(ref _rateLimited);
+
+    public long Total
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _total;
+            }
+        }
+    }
+
+    public long CountOf(string status)
+    {
+        lock (_lock)
+        {
+            return _byStatus.GetValueOrDefault(status);
+        }
+    }
+
+    public byte[] ToJson(string scenario)
+    {
+        lock (_lock)
+        {
+            using var stream = new MemoryStream();
+            using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+            {
+                w.WriteStartObject();
+                w.WriteString("scenario", scenario);
+                w.WriteNumber("total", _total);
+                w.WriteStartObject("byModel");
+                foreach (var (model, counts) in _byModel)
+                {
+                    WriteCounts(w, model, counts);
+                }
+
+                w.WriteEndObject();
+                WriteCounts(w, "byStatus", _byStatus);
+                w.WriteStartObject("byAttempt");
+                foreach (var (attempt, counts) in _byAttempt)
+                {
+                    WriteCounts(w, attempt.ToString(CultureInfo.InvariantCulture), counts);
+                }
+
+                w.WriteEndObject();
+                w.WriteNumber("distinctBodies", _bodies.Count);
+                w.WriteNumber("repeatedBodies", _repeatedBodies);
+                w.WriteNumber("midStreamErrors", Interlocked.Read(ref _midStreamErrors));
+                w.WriteNumber("masked", Interlocked.Read(ref _masked));
+                w.WriteNumber("rateLimited", Interlocked.Read(ref _rateLimited));
+                w.WriteNumber("scripted", Interlocked.Read(ref _scripted));
+                w.WriteEndObject();
+            }
+
+            return stream.ToArray();
+        }
+    }
+
+    private static void WriteCounts(Utf8JsonWriter w, string name, SortedDictionary<string, long> counts)
+    {
+        w.WriteStartObject(name);
+        foreach (var (k, v) in counts)
+        {
+            w.WriteNumber(k, v);
+        }
+
+        w.WriteEndObject();
+    }
+
+    private static SortedDictionary<string, long> Get<TKey>(SortedDictionary<TKey, SortedDictionary<string, long>> map, TKey key)
+        where TKey : notnull
+    {
+        if (!map.TryGetValue(key, out var counts))
+        {
+            counts = new SortedDictionary<string, long>(StringComparer.Ordinal);
+            map[key] = counts;
+        }
+
+        return counts;
+    }
+
+    private static void Bump(SortedDictionary<string, long> counts, string key) => counts[key] = counts.GetValueOrDefault(key) + 1;
+
+    private static UInt128 Hash(ReadOnlySpan<byte> body)
+    {
+        Span<byte> digest = stackalloc byte[32];
+        SHA256.HashData(body, digest);
+        return new UInt128(BitConverter.ToUInt64(digest), BitConverter.ToUInt64(digest[8..]));
+    }
+}

@@ -1,0 +1,30 @@
+using Breakwater.Pipeline;
+using Polly.CircuitBreaker;
+
+namespace Breakwater.Health;
+
+/// <summary>Reads <see cref="ModelHealth"/> from live client state.</summary>
+internal static class HealthSnapshot
+{
+    public static IReadOnlyList<ModelHealth> Of(ClientState client) =>
+        client.Models
+            .OrderBy(m => m.Model, StringComparer.Ordinal)
+            .Select(m => new ModelHealth(
+                client.Name,
+                m.Model,
+                m.BreakerState switch
+                {
+                    CircuitState.Open => "open",
+                    CircuitState.HalfOpen => "half-open",
+                    CircuitState.Isolated => "isolated",
+                    _ => "closed",
+                },
+                m.Limiter.Limit,
+                m.Limiter.InFlight,
+                m.Limiter.Queued,
+                m.Throttle.RejectProbability))
+            .ToList();
+
+    public static IReadOnlyList<ModelHealth> Of(BreakwaterRegistry registry) =>
+        registry.Clients.SelectMany(Of).ToList();
+}

@@ -1,0 +1,11 @@
+namespace Breakwater.Health;
+
+/// <summary>A snapshot of one (client, model)'s health, for dashboards.</summary>
+/// <param name="Client">The client name.</param>
+/// <param name="Model">The model.</param>
+/// <param name="Breaker">closed, open, half-open or isolated.</param>
+/// <param name="ConcurrencyLimit">The adaptive limit now.</param>
+/// <param name="InFlight">Calls holding a slot.</param>
+/// <param name="Queued">Calls waiting for a slot.</param>
+/// <param name="ThrottleProbability">The current probability of a local rejection.</param>
+public sealed record ModelHealth(string Client, string Model, string Breaker, int ConcurrencyLimit, int InFlight, int Queued, double ThrottleProbability);

@@ -1,0 +1,156 @@
+using System.Net;
+using System.Text;
+using Breakwater.Gateway.Features.Proxy;
+using Breakwater.Gateway.Tests.Support;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Breakwater.Gateway.Tests.Features.Proxy;
+
+public sealed class ClientRetryDetectorTests
+{
+    private static readonly byte[] Body = Encoding.UTF8.GetBytes(GatewayHarness.MessagesBody);
+
+    private static (ClientRetryDetector Sut, FakeTimeProvider Time) CreateSut(TimeSpan? window = null)
+    {
+        var time = new FakeTimeProvider();
+        return (new ClientRetryDetector(new GatewayOptions { ClientRetryWindow = window ?? TimeSpan.FromMinutes(2) }, time), time);
+    }
+
+    private static HttpRequest Request(string key = "sk-ant-a", string? retryCount = null)
+    {
+        var context = new DefaultHttpContext();
+        context.Request.Path = "/v1/messages";
+        context.Request.Headers["x-api-key"] = key;
+        if (retryCount is not null)
+        {
+            context.Request.Headers["x-stainless-retry-count"] = retryCount;
+        }
+
+        return context.Request;
+    }
+
+    [Fact]
+    public void Inspect_FirstRequest_NotARetry()
+    {
+        var (sut, _) = CreateSut();
+
+        Assert.False(sut.Inspect(Request(), Body).IsRetry);
+    }
+
+    [Fact]
+    public void Inspect_StainlessRetryCountAboveZero_IsRetry()
+    {
+        var (sut, _) = CreateSut();
+
+        var verdict = sut.Inspect(Request(retryCount: "2"), Body);
+
+        Assert.True(verdict.IsRetry);
+        Assert.Equal("x-stainless-retry-count", verdict.Reason);
+    }
+
+    [Fact]
+    public void Inspect_SameBodySameCredentialWithinWindow_IsRetry()
+    {
+        var (sut, time) = CreateSut();
+        sut.Inspect(Request(retryCount: "0"), Body);
+        time.Advance(TimeSpan.FromSeconds(119));
+
+        Assert.True(sut.Inspect(Request(retryCount: "0"), Body).IsRetry);
+    }
+
+    [Fact]
+    public void Inspect_SameBodyAfterWindow_NotARetry()
+    {
+        var (sut, time) = CreateSut();
+        sut.Inspect(Request(), Body);
+        time.Advance(TimeSpan.FromSeconds(121));
+
+        Assert.False(sut.Inspect(Request(), Body).IsRetry);
+    }
+
+    [Fact]
+    public void Inspect_SameBodyOtherCredential_NotARetry()
+    {
+        var (sut, _) = CreateSut();
+        sut.Inspect(Request("sk-ant-a"), Body);
+
+        Assert.False(sut.Inspect(Request("sk-ant-b"), Body).IsRetry);
+    }
+
+    [Fact]
+    public void Inspect_SameBodyAfterForget_NotARetry()
+    {
+        var (sut, _) = CreateSut();
+        var first = sut.Inspect(Request(), Body);
+        sut.Forget(first.Fingerprint);
+
+        Assert.False(sut.Inspect(Request(), Body).IsRetry);
+    }
+
+    [Fact]
+    public void Inspect_WindowZero_OnlyHeaderCounts()
+    {
+        var (sut, _) = CreateSut(TimeSpan.Zero);
+        sut.Inspect(Request(), Body);
+
+        Assert.False(sut.Inspect(Request(), Body).IsRetry);
+        Assert.True(sut.Inspect(Request(retryCount: "1"), Body).IsRetry);
+    }
+
+    // End to end: a budget of exactly one retry per window (MinRetries 1, Ratio 0). A client retry spends it,
+    // so a later overloaded call can no longer be retried. Fake time keeps the budget window from sliding.
+    private static Task<GatewayHarness> CreateBudgetSut() => GatewayHarness.StartAsync(
+        o =>
+        {
+            o.Breakwater.Budget.MinRetries = 1;
+            o.Breakwater.Budget.Ratio = 0;
+        },
+        new FakeTimeProvider());
+
+    private static async Task<HttpResponseMessage> OverloadedOnceAsync(GatewayHarness sut)
+    {
+        sut.Upstream.Enqueue(FakeUpstream.Overloaded());
+        return await sut.Client.SendAsync(GatewayHarness.Post("/v1/messages", """{"model":"claude-sonnet-4-5","max_tokens":1,"messages":[{"role":"user","content":"other"}]}"""));
+    }
+
+    [Fact]
+    public async Task Gateway_StainlessRetryCount_DrawsOnRetryBudget()
+    {
+        await using var sut = await CreateBudgetSut();
+        using var clientRetry = await sut.Client.SendAsync(GatewayHarness.Post("/v1/messages", GatewayHarness.MessagesBody, ("x-stainless-retry-count", "1")));
+        Assert.Equal(HttpStatusCode.OK, clientRetry.StatusCode);
+
+        using var later = await OverloadedOnceAsync(sut);
+
+        Assert.Equal(529, (int)later.StatusCode);
+        Assert.Equal("budget", later.Headers.GetValues("breakwater-giveup").Single());
+    }
+
+    [Fact]
+    public async Task Gateway_RepeatedBodyAfterFailure_DrawsOnRetryBudget()
+    {
+        await using var sut = await CreateBudgetSut();
+        sut.Upstream.Enqueue(FakeUpstream.Json(400, """{"type":"error","error":{"type":"invalid_request_error","message":"x"}}"""));
+        using var first = await sut.Client.SendAsync(GatewayHarness.Post("/v1/messages", GatewayHarness.MessagesBody, ("x-stainless-retry-count", "0")));
+        using var repeat = await sut.Client.SendAsync(GatewayHarness.Post("/v1/messages", GatewayHarness.MessagesBody, ("x-stainless-retry-count", "0")));
+        Assert.Equal(HttpStatusCode.OK, repeat.StatusCode);
+
+        using var later = await OverloadedOnceAsync(sut);
+
+        Assert.Equal("budget", later.Headers.GetValues("breakwater-giveup").Single());
+    }
+
+    [Fact]
+    public async Task Gateway_RepeatedBodyAfterSuccess_IsANewCall()
+    {
+        await using var sut = await CreateBudgetSut();
+        using var first = await sut.Client.SendAsync(GatewayHarness.Post("/v1/messages", GatewayHarness.MessagesBody));
+        using var again = await sut.Client.SendAsync(GatewayHarness.Post("/v1/messages", GatewayHarness.MessagesBody));
+
+        using var later = await OverloadedOnceAsync(sut);
+
+        Assert.Equal(HttpStatusCode.OK, later.StatusCode);
+        Assert.Equal("2", later.Headers.GetValues("breakwater-attempts").Single());
+    }
+}

@@ -1,0 +1,141 @@
+using Breakwater.Gateway.Features.Auth;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Breakwater.Gateway.Tests.Hosting;
+
+public sealed class GatewayAppBuilderTests
+{
+    private static GatewayAppBuilder CreateSut(params string[] args) => GatewayApp.CreateBuilder(args).UseEnvironmentVariables(false);
+
+    [Fact]
+    public void Build_Defaults_LoopbackPort8529AnthropicUpstream()
+    {
+        var options = new GatewayOptions();
+
+        Assert.Equal("127.0.0.1", options.ListenAddress);
+        Assert.Equal(8529, options.Port);
+        Assert.Equal("https://api.anthropic.com", options.Upstream);
+        Assert.Equal(32L * 1024 * 1024, options.MaxBodyBytes);
+        Assert.Equal(GatewayAuthMode.PassThrough, options.Auth.Mode);
+        Assert.Equal("gateway", options.Breakwater.Name);
+    }
+
+    [Fact]
+    public async Task Build_PortZero_ListensOnLoopback()
+    {
+        await using var app = CreateSut().Configure(o => o.Port = 0).Build();
+        await app.StartAsync();
+
+        var address = GatewayApp.GetAddress(app);
+
+        Assert.Equal("127.0.0.1", address.Host);
+        Assert.NotEqual(0, address.Port);
+        await app.StopAsync();
+    }
+
+    [Fact]
+    public void Build_ManyProblems_OneExceptionListingEveryOne()
+    {
+        var error = Assert.Throws<OptionsValidationException>(() => CreateSut().Configure(o =>
+        {
+            o.Upstream = "ftp://example.com";
+            o.Port = 70000;
+            o.ListenAddress = "not-an-address";
+            o.Auth.Mode = GatewayAuthMode.Managed;
+            o.Breakwater.TotalDeadline = TimeSpan.Zero;
+        }).Build());
+
+        var message = error.Message;
+        Assert.Contains("Upstream", message, StringComparison.Ordinal);
+        Assert.Contains("Port", message, StringComparison.Ordinal);
+        Assert.Contains("ListenAddress", message, StringComparison.Ordinal);
+        Assert.Contains("Auth:GatewayKeys", message, StringComparison.Ordinal);
+        Assert.Contains("Auth:UpstreamApiKey", message, StringComparison.Ordinal);
+        Assert.Contains("Breakwater:TotalDeadline", message, StringComparison.Ordinal);
+        Assert.True(error.Failures.Count() >= 6);
+    }
+
+    [Fact]
+    public void Build_ConfigFile_BindsGatewayAndPipelineSections()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"bw-gw-{Guid.NewGuid():N}.json");
+        File.WriteAllText(file, """
+            {
+              "Port": 0,
+              "Upstream": "http://127.0.0.1:9/prefix",
+              "ClientRetryWindow": "00:00:30",
+              "Auth": { "Mode": "Managed", "GatewayKeys": [ "bw-file-key-1234567890" ], "UpstreamApiKey": "sk-ant-file" },
+              "Breakwater": { "TotalDeadline": "00:01:00", "Retry": { "Overloaded": { "MaxRetries": 2 } } }
+            }
+            """);
+        try
+        {
+            var app = CreateSut().UseConfigFile(file).Build();
+            var options = app.Services.GetRequiredService<GatewayOptions>();
+
+            Assert.Equal("http://127.0.0.1:9/prefix", options.Upstream);
+            Assert.Equal(TimeSpan.FromSeconds(30), options.ClientRetryWindow);
+            Assert.Equal(GatewayAuthMode.Managed, options.Auth.Mode);
+            Assert.Equal(["bw-file-key-1234567890"], options.Auth.GatewayKeys);
+            Assert.Equal(TimeSpan.FromMinutes(1), options.Breakwater.TotalDeadline);
+            Assert.Equal(2, options.Breakwater.Retry.Overloaded.MaxRetries);
+            Assert.Equal("gateway", options.Breakwater.Name);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public void Build_Flags_OverrideConfigFile()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"bw-gw-{Guid.NewGuid():N}.json");
+        File.WriteAllText(file, """{ "Port": 1234, "Upstream": "http://127.0.0.1:9/" }""");
+        try
+        {
+            var app = CreateSut("--port", "0", "--upstream", "http://127.0.0.1:10/").UseConfigFile(file).Build();
+            var options = app.Services.GetRequiredService<GatewayOptions>();
+
+            Assert.Equal(0, options.Port);
+            Assert.Equal("http://127.0.0.1:10/", options.Upstream);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public void Build_MissingConfigFile_Throws()
+    {
+        Assert.Throws<FileNotFoundException>(() => CreateSut().UseConfigFile("/nonexistent/breakwater.json").Build());
+    }
+
+    [Fact]
+    public void Build_UnconvertibleValue_ReportedWithTheRest()
+    {
+        var error = Assert.Throws<OptionsValidationException>(() => CreateSut("--port", "abc").Configure(o => o.Upstream = "nope").Build());
+
+        Assert.Contains("Port", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Upstream", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Build_EnvironmentVariables_Bound()
+    {
+        const string Name = "BREAKWATER__ClientRetryMemory";
+        Environment.SetEnvironmentVariable(Name, "1234");
+        try
+        {
+            var app = GatewayApp.CreateBuilder().Build();
+
+            Assert.Equal(1234, app.Services.GetRequiredService<GatewayOptions>().ClientRetryMemory);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(Name, null);
+        }
+    }
+}
