@@ -154,6 +154,7 @@ internal static class OverheadRunner
 
     private static async Task<(ChildProcess? Process, int Port)> StartPortkeyAsync(string directory)
     {
+        directory = Path.GetFullPath(directory);
         var server = Path.Combine(directory, "node_modules", "@portkey-ai", "gateway", "build", "start-server.js");
         if (!File.Exists(server))
         {
@@ -163,7 +164,17 @@ internal static class OverheadRunner
         var port = Ports.Free();
         // node directly rather than npx, so the process weighed is the gateway itself, not a launcher.
         var child = ChildProcess.Start("portkey", "node", [server, $"--port={port}", "--headless"], directory);
-        await Ports.WaitListeningAsync(port, TimeSpan.FromSeconds(60), () => child.HasExited);
+        try
+        {
+            await Ports.WaitListeningAsync(port, TimeSpan.FromSeconds(60), () => child.HasExited);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or TimeoutException)
+        {
+            var tail = child.Tail();
+            child.Dispose();
+            throw new InvalidOperationException(ex.Message + "\n" + tail, ex);
+        }
+
         Log($"portkey gateway on 127.0.0.1:{port} (pid {child.Pid})");
         return (child, port);
     }
