@@ -1,0 +1,20 @@
+using Breakwater.Bench.Overhead;
+using Breakwater.Bench.Servers;
+
+// Sub-commands: "overhead" runs the whole gateway overhead benchmark; the serve-* ones are the child processes it
+// starts, so that every proxy has a process (and an RSS) of its own.
+var command = args.Length > 0 ? args[0] : "overhead";
+var rest = args.Skip(1).ToArray();
+return command switch
+{
+    "overhead" => await OverheadRunner.RunAsync(OverheadOptions.Parse(rest)),
+    "serve-yarp" => await YarpForwarderServer.RunAsync(rest),
+    "serve-gateway" => await GatewayServer.RunAsync(rest),
+    _ => Usage(),
+};
+
+static int Usage()
+{
+    Console.Error.WriteLine("usage: Breakwater.Bench overhead [--duration S] [--warmup S] [--ttfb N] [--streams N] [--json FILE] [--no-portkey] [--portkey-dir DIR]");
+    return 2;
+}
