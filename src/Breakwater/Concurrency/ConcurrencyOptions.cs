@@ -12,17 +12,17 @@ public sealed class ConcurrencyOptions
     /// <summary>Whether the limit is used. Default <c>true</c>.</summary>
     public bool Enabled { get; set; } = true;
 
-    /// <summary>The starting limit: high, so that it never queues a healthy client; the first overload brings it down to what was in flight. Default 512.</summary>
+    /// <summary>The starting limit: high, so that it never queues a healthy client; the first overload brings it down to what was in flight. Default 4,096 (a gateway is one client for all its callers, and a stream holds its slot until it ends).</summary>
     [Range(1, 100_000)]
-    public int InitialLimit { get; set; } = 512;
+    public int InitialLimit { get; set; } = 4096;
 
     /// <summary>The floor. Default 1.</summary>
     [Range(1, 100_000)]
     public int MinLimit { get; set; } = 1;
 
-    /// <summary>The ceiling. Default 4,096.</summary>
+    /// <summary>The ceiling. Default 16,384.</summary>
     [Range(1, 1_000_000)]
-    public int MaxLimit { get; set; } = 4096;
+    public int MaxLimit { get; set; } = 16384;
 
     /// <summary>Factor applied to the limit on an overload or timeout. Default 0.75.</summary>
     [Range(0.1, 0.99)]

@@ -166,24 +166,58 @@ internal sealed class SsePassThroughStream : Stream
         }
 
         var complete = span[..end];
-        _events.Clear();
-        _reader.Feed(complete, _events);
-        foreach (var e in _events)
+
+        // Hot path: only look for the two events that matter, without turning every event into strings.
+        if (!_sawStop && ContainsEvent(complete, "message_stop"u8))
         {
-            if (e.Event == "message_stop")
+            _sawStop = true;
+        }
+
+        if (ContainsEvent(complete, "error"u8))
+        {
+            _events.Clear();
+            _reader.Feed(complete, _events);
+            foreach (var e in _events)
             {
-                _sawStop = true;
-            }
-            else if (e.Event == "error")
-            {
-                _sawError = true;
-                _upstreamErrorType = ErrorBodyParser.Parse(Encoding.UTF8.GetBytes(e.Data)).Type ?? "api_error";
+                if (e.Event == "error")
+                {
+                    _sawError = true;
+                    _upstreamErrorType = ErrorBodyParser.Parse(e.Data).Type ?? "api_error";
+                }
             }
         }
 
         Emit(complete);
         span[end..].CopyTo(_pending);
         _pendingLength -= end;
+    }
+
+    /// <summary>Whether a block of whole events holds a line <c>event: NAME</c> (or <c>event:NAME</c>).</summary>
+    private static bool ContainsEvent(ReadOnlySpan<byte> block, ReadOnlySpan<byte> name)
+    {
+        var rest = block;
+        while (true)
+        {
+            var i = rest.IndexOf("event:"u8);
+            if (i < 0)
+            {
+                return false;
+            }
+
+            var atLineStart = i == 0 ? rest.Length == block.Length || block[block.Length - rest.Length - 1] is (byte)'\n' or (byte)'\r' : rest[i - 1] is (byte)'\n' or (byte)'\r';
+            var value = rest[(i + 6)..];
+            if (!value.IsEmpty && value[0] == (byte)' ')
+            {
+                value = value[1..];
+            }
+
+            if (atLineStart && value.StartsWith(name) && (value.Length == name.Length || value[name.Length] is (byte)'\n' or (byte)'\r'))
+            {
+                return true;
+            }
+
+            rest = rest[(i + 6)..];
+        }
     }
 
     private static int LastBoundary(ReadOnlySpan<byte> span)
