@@ -77,6 +77,8 @@ internal sealed class DashboardStateBuilder
         _ => "closed",
     };
 
+    private static string Camel(string name) => System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(name);
+
     private static string Display(Uri upstream) => upstream.GetLeftPart(UriPartial.Path).TrimEnd('/');
 
     private static FailureInfo ToInfo(AttemptRecord r) => new(
@@ -86,7 +88,7 @@ internal sealed class DashboardStateBuilder
         r.Kind.ToString(),
         r.ErrorType,
         r.RequestId,
-        r.Decision.ToString(),
+        Camel(r.Decision.ToString()),
         r.GiveUp == Retry.GiveUpReason.None ? null : Retry.GiveUpReasons.ToWire(r.GiveUp),
         r.FallbackModel,
         r.Attempt,
@@ -158,7 +160,7 @@ internal sealed class DashboardStateBuilder
         }
 
         var incident = current.ActiveIncident is { } active ? ToInfo(active) with { Link = _monitor.ActiveIncidentLink } : null;
-        return new StatusInfo(true, current.IsKnown, current.Indicator.ToString(), current.Description, current.ApiComponentName,
+        return new StatusInfo(true, current.IsKnown, Camel(current.Indicator.ToString()), current.Description, current.ApiComponentName,
             current.IsKnown ? current.ApiComponentStatus.ToString() : null, incident, current.Error, current.FetchedAt);
     }
 }
