@@ -117,7 +117,7 @@
     const b = st.budget;
     $("kpi-budget").textContent = n(b.retries) + " / " + n(b.firstAttempts);
     const allowed = Math.floor(b.minRetries + b.ratio * b.firstAttempts);
-    $("kpi-budget-note").textContent = "retries / first attempts · " + n(allowed) + " allowed";
+    $("kpi-budget-note").textContent = "retries / first attempts, sliding window · " + n(allowed) + " allowed";
   }
 
   function renderChart(st) {
@@ -325,6 +325,7 @@
     renderFallbacks(st);
     renderEpisodes(st);
     document.body.dataset.loaded = "true";
+    document.body.dataset.polls = String(Number(document.body.dataset.polls || "0") + 1);
   }
 
   window.addEventListener("resize", () => { if (last) renderChart(last); });
