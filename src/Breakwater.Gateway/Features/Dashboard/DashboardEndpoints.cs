@@ -27,6 +27,8 @@ internal static class DashboardEndpoints
 
     public static IEndpointRouteBuilder MapDashboard(this IEndpointRouteBuilder endpoints)
     {
+        // Created with the app, so "up since" is the gateway's start rather than the first dashboard visit.
+        endpoints.ServiceProvider.GetRequiredService<DashboardStateBuilder>();
         endpoints.MapGet("/", (HttpContext context) => Asset(context, "index.html"));
         endpoints.MapGet("/breakwater/dashboard.css", (HttpContext context) => Asset(context, "dashboard.css"));
         endpoints.MapGet("/breakwater/dashboard.js", (HttpContext context) => Asset(context, "dashboard.js"));
