@@ -1,6 +1,7 @@
 using Breakwater.Gateway.Features.Auth;
 using Breakwater.Gateway.Features.Dashboard;
 using Breakwater.Gateway.Features.Health;
+using Breakwater.Gateway.Features.Incidents;
 using Breakwater.Gateway.Features.Metrics;
 using Breakwater.Gateway.Features.Proxy;
 using Breakwater.Gateway.Hosting;
@@ -142,12 +143,18 @@ public sealed class GatewayAppBuilder
         services.AddSingleton<GatewayKeyVerifier>();
         services.AddProxy();
         services.AddGatewayMetrics();
+        services.AddGatewayIncidents(options);
         foreach (var configure in _services)
         {
             configure(services);
         }
 
+        // Last: the dashboard's sink wraps every sink registered above (the journal, a host's own).
+        services.AddDashboard();
+
         var app = builder.Build();
+        app.UseDashboardTraffic();
+        app.UseGatewayIncidents(options);
         if (options.Auth.Mode == GatewayAuthMode.Managed)
         {
             app.UseWhen(c => c.Request.Path.StartsWithSegments("/v1"), branch => branch.UseMiddleware<GatewayAuthMiddleware>());
@@ -187,6 +194,7 @@ public sealed class GatewayAppBuilder
         }
 
         problems.AddRange(GatewayOptionsValidator.Validate(options));
+        problems.AddRange(IncidentsSetup.Validate(options));
         if (problems.Count > 0)
         {
             throw new OptionsValidationException(Options.DefaultName, typeof(GatewayOptions), problems);

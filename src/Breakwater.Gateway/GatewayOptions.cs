@@ -1,5 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Breakwater.Gateway.Features.Auth;
+using Breakwater.Gateway.Features.Incidents;
+using Microsoft.Extensions.Configuration;
 
 namespace Breakwater.Gateway;
 
@@ -76,4 +78,14 @@ public sealed class GatewayOptions
     /// <summary>The pipeline (retry plans, budget, deadlines, hold-back); the section <c>Breakwater</c>. Its <c>Name</c> defaults to <c>gateway</c> here.</summary>
     [Required]
     public BreakwaterOptions Breakwater { get; set; } = new() { Name = "gateway" };
+
+    /// <summary>The incident journal, bound from <c>Breakwater:Journal</c> (next to the pipeline's settings). On by default.</summary>
+    [Required]
+    [ConfigurationKeyName("Breakwater:Journal")]
+    public GatewayJournalOptions Journal { get; set; } = new();
+
+    /// <summary>The status page watched for incidents, bound from <c>Breakwater:StatusPage</c>. On by default.</summary>
+    [Required]
+    [ConfigurationKeyName("Breakwater:StatusPage")]
+    public GatewayStatusPageOptions StatusPage { get; set; } = new();
 }

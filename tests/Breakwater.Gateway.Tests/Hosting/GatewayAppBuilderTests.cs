@@ -24,7 +24,11 @@ public sealed class GatewayAppBuilderTests
     [Fact]
     public async Task Build_PortZero_ListensOnLoopback()
     {
-        await using var app = CreateSut().Configure(o => o.Port = 0).Build();
+        await using var app = CreateSut().Configure(o =>
+        {
+            o.Port = 0;
+            o.StatusPage.Enabled = false;
+        }).Build();
         await app.StartAsync();
 
         var address = GatewayApp.GetAddress(app);

@@ -7,8 +7,9 @@ namespace Breakwater.Gateway.Tests.Support;
 /// <summary>A gateway on 127.0.0.1 port 0 in front of a <see cref="FakeUpstream"/>, with every log line captured.</summary>
 internal sealed class GatewayHarness : IAsyncDisposable
 {
-    private GatewayHarness(FakeUpstream upstream, WebApplication app, FakeLogCollector logs)
+    private GatewayHarness(FakeUpstream upstream, WebApplication app, FakeLogCollector logs, string journalPath)
     {
+        JournalPath = journalPath;
         Upstream = upstream;
         App = app;
         Logs = logs;
@@ -24,6 +25,9 @@ internal sealed class GatewayHarness : IAsyncDisposable
 
     public Uri Address { get; }
 
+    /// <summary>This gateway's own incident journal, in a temp folder (deleted on dispose).</summary>
+    public string JournalPath { get; }
+
     public HttpClient Client { get; }
 
     /// <summary>
@@ -34,6 +38,7 @@ internal sealed class GatewayHarness : IAsyncDisposable
     {
         var upstream = await FakeUpstream.StartAsync();
         var logs = new FakeLogCollector();
+        var journalPath = Path.Combine(Path.GetTempPath(), "breakwater-gateway-tests", Guid.NewGuid().ToString("N") + ".db");
         var app = GatewayApp.CreateBuilder()
             .UseTimeProvider(time ?? TimeProvider.System)
             .UseEnvironmentVariables(false)
@@ -42,6 +47,9 @@ internal sealed class GatewayHarness : IAsyncDisposable
                 o.Port = 0;
                 o.Upstream = upstream.Address.ToString();
                 o.ForwardConnectRetryDelay = TimeSpan.Zero;
+                // Tests contact only 127.0.0.1 and never write to the home folder.
+                o.Journal.Path = journalPath;
+                o.StatusPage.Enabled = false;
                 foreach (var plan in new[] { o.Breakwater.Retry.Overloaded, o.Breakwater.Retry.RateLimited, o.Breakwater.Retry.ServerError, o.Breakwater.Retry.Conflict })
                 {
                     plan.BaseDelay = TimeSpan.Zero;
@@ -59,7 +67,7 @@ internal sealed class GatewayHarness : IAsyncDisposable
             })
             .Build();
         await app.StartAsync();
-        return new GatewayHarness(upstream, app, logs);
+        return new GatewayHarness(upstream, app, logs, journalPath);
     }
 
     public static HttpRequestMessage Post(string path, string body, params (string Name, string Value)[] headers)
@@ -85,5 +93,12 @@ internal sealed class GatewayHarness : IAsyncDisposable
         await App.StopAsync();
         await App.DisposeAsync();
         await Upstream.DisposeAsync();
+        foreach (var suffix in new[] { "", "-wal", "-shm" })
+        {
+            if (File.Exists(JournalPath + suffix))
+            {
+                File.Delete(JournalPath + suffix);
+            }
+        }
     }
 }

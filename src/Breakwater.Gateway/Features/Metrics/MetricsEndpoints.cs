@@ -1,15 +1,36 @@
+using Breakwater.Telemetry;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry.Metrics;
 
 namespace Breakwater.Gateway.Features.Metrics;
 
 /// <summary>
-/// The seam for <c>GET /metrics</c> (Prometheus text from the <c>Breakwater</c> meter). Not built yet: both methods are
-/// called by <see cref="GatewayAppBuilder"/> already, so wiring the exporter needs no change outside this folder.
+/// <c>GET /metrics</c>: every instrument of the <c>Breakwater</c> meter (attempts, failures, retries, fallbacks,
+/// give-ups, attempt duration, journal counters, and this gateway's per-model gauges) in Prometheus text format,
+/// through OpenTelemetry's Prometheus exporter. Tags never carry a credential.
 /// </summary>
 internal static class MetricsEndpoints
 {
-    public static IServiceCollection AddGatewayMetrics(this IServiceCollection services) => services;
+    public const string Path = "/metrics";
 
-    public static IEndpointRouteBuilder MapMetrics(this IEndpointRouteBuilder endpoints) => endpoints;
+    public static IServiceCollection AddGatewayMetrics(this IServiceCollection services)
+    {
+        services.AddMetrics();
+        services.AddSingleton<GatewayGauges>();
+        services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter(BreakwaterMetrics.MeterName)
+            // A scrape shows the state of now, not of up to 300 ms ago (the exporter's default cache).
+            .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0));
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapMetrics(this IEndpointRouteBuilder endpoints)
+    {
+        // Created with the endpoints so the gauges exist from the first scrape.
+        endpoints.ServiceProvider.GetRequiredService<GatewayGauges>();
+        endpoints.MapPrometheusScrapingEndpoint(Path);
+        return endpoints;
+    }
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using Breakwater.Pipeline;
 using Breakwater.Telemetry;
 using Microsoft.Extensions.Logging;
 
@@ -29,8 +30,13 @@ internal sealed class UpstreamClient : IDisposable
         };
 
         Forwarder = new HttpMessageInvoker(_sockets, disposeHandler: false);
-        Pipeline = new HttpMessageInvoker(CreatePipelineHandler(options.Breakwater, time, random, loggerFactory, incidentSink, _sockets), disposeHandler: true);
+        var handler = CreatePipelineHandler(options.Breakwater, time, random, loggerFactory, incidentSink, _sockets);
+        State = handler.Pipeline.Client;
+        Pipeline = new HttpMessageInvoker(handler, disposeHandler: true);
     }
+
+    /// <summary>The pipeline's shared state (budget, per-model breaker, limit, throttle), read by the dashboard and /metrics.</summary>
+    internal ClientState State { get; }
 
     /// <summary>The upstream base, always ending in '/'.</summary>
     public Uri BaseAddress { get; }
@@ -48,6 +54,6 @@ internal sealed class UpstreamClient : IDisposable
         _sockets.Dispose();
     }
 
-    private static DelegatingHandler CreatePipelineHandler(BreakwaterOptions options, TimeProvider time, Random random, ILoggerFactory loggerFactory, IIncidentSink? incidentSink, HttpMessageHandler inner) =>
+    private static BreakwaterHandler CreatePipelineHandler(BreakwaterOptions options, TimeProvider time, Random random, ILoggerFactory loggerFactory, IIncidentSink? incidentSink, HttpMessageHandler inner) =>
         new BreakwaterHandler(options, time, random, loggerFactory, incidentSink) { InnerHandler = inner };
 }

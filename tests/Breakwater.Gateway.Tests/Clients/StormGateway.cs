@@ -1,0 +1,53 @@
+using Breakwater.Gateway.Features.Dashboard;
+using Breakwater.Gateway.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Breakwater.Gateway.Tests.Clients;
+
+/// <summary>A gateway in front of a <see cref="StormUpstream"/>, with the fallback chain opus → sonnet configured.</summary>
+internal sealed class StormGateway : IAsyncDisposable
+{
+    public const string Opus = "claude-opus-4-6";
+    public const string Sonnet = "claude-sonnet-4-6";
+
+    private StormGateway(StormUpstream storm, GatewayHarness gateway)
+    {
+        Storm = storm;
+        Gateway = gateway;
+    }
+
+    public StormUpstream Storm { get; }
+
+    public GatewayHarness Gateway { get; }
+
+    /// <summary>The gateway address without a trailing slash, as clients take a base URL.</summary>
+    public string BaseUrl => Gateway.Address.ToString().TrimEnd('/');
+
+    /// <summary>Requests the gateway answered on the Messages routes (each client call; a client's own retry would count again).</summary>
+    public TrafficTotals Totals => Gateway.App.Services.GetRequiredService<TrafficRecorder>().Snapshot().Totals;
+
+    /// <summary>
+    /// Starts the storm and the gateway. Product defaults throughout (breaker, budget, retries; the harness only zeroes
+    /// retry waits), plus the chain and a break duration that spans the test so no half-open probe lands mid-test.
+    /// </summary>
+    public static async Task<StormGateway> StartAsync(bool withFallback = true)
+    {
+        var storm = await StormUpstream.StartAsync();
+        var gateway = await GatewayHarness.StartAsync(o =>
+        {
+            o.Upstream = storm.Address.ToString();
+            o.Breakwater.CircuitBreaker.BreakDuration = TimeSpan.FromMinutes(2);
+            if (withFallback)
+            {
+                o.Breakwater.Fallback.Add(Opus, Sonnet);
+            }
+        });
+        return new StormGateway(storm, gateway);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Gateway.DisposeAsync();
+        await Storm.DisposeAsync();
+    }
+}
