@@ -86,7 +86,7 @@ internal static class DemoReport
             $"Without protection {u.Failed} of {u.Sent} requests failed ({Share(u.Failed, u.Sent)}); each failure was final, and its request_id was lost.");
         var how = p.FailedAttempts == 0
             ? "its adaptive concurrency limit held calls back locally, so it never met a 529"
-            : string.Create(CultureInfo.InvariantCulture, $"it met {p.FailedAttempts} failed attempts and answered each by its kind (jittered backoff for 529, retry-after for 429) inside a retry budget and a shrinking concurrency limit");
+            : string.Create(CultureInfo.InvariantCulture, $"it met {p.FailedAttempts} failed attempt{(p.FailedAttempts == 1 ? "" : "s")} and answered each by its kind (jittered backoff for 529, retry-after for 429) inside a retry budget and a shrinking concurrency limit");
         var sentence2 = string.Create(CultureInfo.InvariantCulture,
             $"Through Breakwater {p.Failed} of {p.Sent} failed ({Share(p.Failed, p.Sent)}): {how}. It sent {p.UpstreamAttempts} upstream attempts for {p.Sent} requests ({Amp(p)}), not a retry storm");
         var fallback = p.Fallbacks > 0 ? string.Create(CultureInfo.InvariantCulture, $"; {p.Fallbacks} calls were served by a less loaded model of the chain (breakwater-fallback-from says which).") : ".";
