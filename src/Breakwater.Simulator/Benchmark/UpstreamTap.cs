@@ -33,6 +33,27 @@ internal sealed class UpstreamTap : DelegatingHandler
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
+        var body = request.Content is null ? [] : await request.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+
+        // What goes on the wire is a fresh serialisation of the request each time. The in-process simulator reads the
+        // content as a stream, which HttpContent caches: a policy re-sending the same message would send an empty body.
+        using var wire = new HttpRequestMessage(request.Method, request.RequestUri) { Content = new ByteArrayContent(body) };
+        foreach (var header in request.Headers)
+        {
+            wire.Headers.TryAddWithoutValidation(header.Key, header.Value);
+        }
+
+        if (request.Content is not null)
+        {
+            foreach (var header in request.Content.Headers)
+            {
+                if (!header.Key.Equals("Content-Length", StringComparison.OrdinalIgnoreCase))
+                {
+                    wire.Content.Headers.TryAddWithoutValidation(header.Key, header.Value);
+                }
+            }
+        }
+
         if (request.Options.TryGetValue(PlanOption, out var plan))
         {
             var attempt = ++_trace.AttemptsPerRequest[plan.Index];
@@ -41,16 +62,15 @@ internal sealed class UpstreamTap : DelegatingHandler
                 _trace.EarlyRetries++;
             }
 
-            var model = request.Content is ByteArrayContent or StringContent
-                ? ModelOf(await request.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false))
-                : null;
+            var model = ModelOf(body);
             var served = (model is null ? null : _scenario.FindModel(model)) ?? plan.Model;
-            request.Options.Set(SimulatedUpstream.ServiceTimeOption, plan.ServiceTimeOn(served));
-            request.Options.Set(SimulatedUpstream.OutputTokensOption, plan.OutputTokens);
+            wire.Options.Set(SimulatedUpstream.ServiceTimeOption, plan.ServiceTimeOn(served));
+            wire.Options.Set(SimulatedUpstream.OutputTokensOption, plan.OutputTokens);
         }
 
         _trace.AttemptTimes.Add((now - _origin).TotalSeconds);
-        var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        var response = await base.SendAsync(wire, cancellationToken).ConfigureAwait(false);
+        response.RequestMessage = request;
         if (RetryAfterOf(response) is { } wait && wait > TimeSpan.Zero)
         {
             var until = _time.GetUtcNow() + wait;
