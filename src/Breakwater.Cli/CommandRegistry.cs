@@ -15,5 +15,6 @@ internal static class CommandRegistry
         config.AddCommand<Commands.DoctorCommand>("doctor").WithDescription("Tell platform incident, overload, quota, your traffic, your request, your gateway and your network apart; one verdict with evidence and the next step.").WithExample("doctor").WithExample("doctor", "--json");
         config.AddCommand<Commands.IncidentsCommand>("incidents").WithDescription("The incident journal as episodes: counts by kind and model, the overlapping status-page incident, and the request_ids for support.").WithExample("incidents", "--since", "24h").WithExample("incidents", "--since", "7d", "--csv");
         config.AddCommand<Commands.SimulateCommand>("simulate").WithDescription("Run an Anthropic-compatible upstream that overloads on cue (scenarios, status page, scripted responses).").WithExample("simulate", "--scenario", "flash-storm", "--time-scale", "10");
+        config.AddBranch("bench", bench => { bench.SetDescription("Benchmarks."); bench.AddCommand<Commands.BenchCommand>("policies").WithDescription("Goodput under overload: every scenario in virtual time, none / sdk-default / naive-529 / polly-standard / breakwater against the oracle.").WithExample("bench", "policies", "--scenario", "flash-storm", "--seed", "1", "--json", "bench.json"); });
     }
 }

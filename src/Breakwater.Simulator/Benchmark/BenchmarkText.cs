@@ -1,0 +1,91 @@
+using System.Globalization;
+using System.Text;
+
+namespace Breakwater.Simulator.Benchmark;
+
+/// <summary>The report as plain aligned text (redirected output, docs), one row per scenario and policy.</summary>
+internal static class BenchmarkText
+{
+    public static IReadOnlyList<string> Headers { get; } =
+        ["scenario", "policy", "requests", "succeeded", "success", "goodput", "ampl.", "peak", "p50 s", "p99 s", "recovery s", "fallback", "early", "truncated"];
+
+    public static IReadOnlyList<string> Cells(ScenarioResult scenario, PolicyResult p)
+    {
+        ArgumentNullException.ThrowIfNull(scenario);
+        ArgumentNullException.ThrowIfNull(p);
+        var c = CultureInfo.InvariantCulture;
+        return
+        [
+            scenario.Name,
+            p.Policy,
+            p.Requests.ToString(c),
+            p.Succeeded.ToString(c),
+            p.SuccessRate.ToString("0.000", c),
+            p.GoodputFraction.ToString("0.000", c),
+            p.Amplification.ToString("0.00", c),
+            p.PeakAmplification.ToString("0.00", c),
+            (p.P50Ms / 1000.0).ToString("0.0", c),
+            (p.P99Ms / 1000.0).ToString("0.0", c),
+            p.RecoverySeconds?.ToString(c) ?? "-",
+            p.FallbackShare.ToString("0.000", c),
+            p.EarlyRetries.ToString(c),
+            p.Truncated.ToString(c),
+        ];
+    }
+
+    /// <summary>A Markdown table (docs/benchmarks.md) of every row.</summary>
+    public static string Markdown(BenchmarkReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var sb = new StringBuilder();
+        sb.Append("| ").AppendJoin(" | ", Headers).Append(" |\n");
+        sb.Append('|').AppendJoin("|", Headers.Select(_ => "---")).Append("|\n");
+        foreach (var s in report.Scenarios)
+        {
+            sb.Append("| ").Append(s.Name).Append(" (oracle ").Append(s.OracleSuccesses.ToString(CultureInfo.InvariantCulture)).Append(")").Append(" |").Append(string.Concat(Enumerable.Repeat(" |", Headers.Count - 1))).Append('\n');
+            foreach (var p in s.Policies)
+            {
+                var cells = Cells(s, p).ToArray();
+                cells[0] = "";
+                sb.Append("| ").AppendJoin(" | ", cells).Append(" |\n");
+            }
+        }
+
+        return sb.ToString();
+    }
+
+    /// <summary>Plain aligned columns, for output that is not a terminal.</summary>
+    public static string Plain(BenchmarkReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var rows = new List<IReadOnlyList<string>> { Headers };
+        foreach (var s in report.Scenarios)
+        {
+            rows.AddRange(s.Policies.Select(p => Cells(s, p)));
+        }
+
+        var widths = Enumerable.Range(0, Headers.Count).Select(i => rows.Max(r => r[i].Length)).ToArray();
+        var sb = new StringBuilder();
+        foreach (var row in rows)
+        {
+            for (var i = 0; i < row.Count; i++)
+            {
+                if (i > 0)
+                {
+                    sb.Append("  ");
+                }
+
+                sb.Append(i < 2 ? row[i].PadRight(widths[i]) : row[i].PadLeft(widths[i]));
+            }
+
+            sb.Append('\n');
+        }
+
+        foreach (var s in report.Scenarios)
+        {
+            sb.Append(s.Name).Append(": oracle successes ").Append(s.OracleSuccesses.ToString(CultureInfo.InvariantCulture)).Append('\n');
+        }
+
+        return sb.ToString();
+    }
+}

@@ -1,0 +1,115 @@
+using System.Globalization;
+using System.Text;
+
+namespace Breakwater.Simulator.Benchmark;
+
+/// <summary>
+/// Sits between a client's policy and the shared simulator: pins the planned draws of the logical request on every
+/// attempt (service time for whichever model the attempt names, output length), counts attempts, and keeps the
+/// client's retry-after so that a retry sent before it expires is counted as early.
+/// </summary>
+internal sealed class UpstreamTap : DelegatingHandler
+{
+    /// <summary>The logical request an HTTP request belongs to (copied to every attempt by every policy).</summary>
+    public static readonly HttpRequestOptionsKey<PlannedRequest> PlanOption = new("Breakwater.Benchmark.Plan");
+
+    private static readonly byte[] ModelKey = Encoding.UTF8.GetBytes("\"model\":\"");
+
+    private readonly RunTrace _trace;
+    private readonly TimeProvider _time;
+    private readonly DateTimeOffset _origin;
+    private readonly Scenarios.Scenario _scenario;
+    private DateTimeOffset _retryAfterUntil = DateTimeOffset.MinValue;
+
+    public UpstreamTap(RunTrace trace, TimeProvider time, DateTimeOffset origin, Scenarios.Scenario scenario, HttpMessageHandler inner)
+        : base(inner)
+    {
+        _trace = trace;
+        _time = time;
+        _origin = origin;
+        _scenario = scenario;
+    }
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        var body = request.Content is null ? [] : await request.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+
+        // What goes on the wire is a fresh serialisation of the request each time. The in-process simulator reads the
+        // content as a stream, which HttpContent caches: a policy re-sending the same message would send an empty body.
+        using var wire = new HttpRequestMessage(request.Method, request.RequestUri) { Content = new ByteArrayContent(body) };
+        foreach (var header in request.Headers)
+        {
+            wire.Headers.TryAddWithoutValidation(header.Key, header.Value);
+        }
+
+        if (request.Content is not null)
+        {
+            foreach (var header in request.Content.Headers)
+            {
+                if (!header.Key.Equals("Content-Length", StringComparison.OrdinalIgnoreCase))
+                {
+                    wire.Content.Headers.TryAddWithoutValidation(header.Key, header.Value);
+                }
+            }
+        }
+
+        if (request.Options.TryGetValue(PlanOption, out var plan))
+        {
+            var attempt = ++_trace.AttemptsPerRequest[plan.Index];
+            if (attempt > 1 && now < _retryAfterUntil)
+            {
+                _trace.EarlyRetries++;
+            }
+
+            var model = ModelOf(body);
+            var served = (model is null ? null : _scenario.FindModel(model)) ?? plan.Model;
+            wire.Options.Set(SimulatedUpstream.ServiceTimeOption, plan.ServiceTimeOn(served));
+            wire.Options.Set(SimulatedUpstream.OutputTokensOption, plan.OutputTokens);
+        }
+
+        _trace.AttemptTimes.Add((now - _origin).TotalSeconds);
+        var response = await base.SendAsync(wire, cancellationToken).ConfigureAwait(false);
+        response.RequestMessage = request;
+        if (RetryAfterOf(response) is { } wait && wait > TimeSpan.Zero)
+        {
+            var until = _time.GetUtcNow() + wait;
+            if (until > _retryAfterUntil)
+            {
+                _retryAfterUntil = until;
+            }
+        }
+
+        return response;
+    }
+
+    internal static TimeSpan? RetryAfterOf(HttpResponseMessage response)
+    {
+        if (response.Headers.TryGetValues("retry-after-ms", out var ms)
+            && double.TryParse(ms.FirstOrDefault(), NumberStyles.Float, CultureInfo.InvariantCulture, out var msValue) && msValue >= 0)
+        {
+            return TimeSpan.FromMilliseconds(msValue);
+        }
+
+        if (response.Headers.TryGetValues("retry-after", out var values)
+            && double.TryParse(values.FirstOrDefault(), NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds >= 0)
+        {
+            return TimeSpan.FromSeconds(seconds);
+        }
+
+        return null;
+    }
+
+    internal static string? ModelOf(ReadOnlySpan<byte> body)
+    {
+        var i = body.IndexOf(ModelKey);
+        if (i < 0)
+        {
+            return null;
+        }
+
+        var rest = body[(i + ModelKey.Length)..];
+        var end = rest.IndexOf((byte)'"');
+        return end < 0 ? null : Encoding.UTF8.GetString(rest[..end]);
+    }
+}
