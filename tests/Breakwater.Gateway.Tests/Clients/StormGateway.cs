@@ -28,7 +28,8 @@ internal sealed class StormGateway : IAsyncDisposable
 
     /// <summary>
     /// Starts the storm and the gateway. Product defaults throughout (breaker, budget, retries; the harness only zeroes
-    /// retry waits), plus the chain and a break duration that spans the test so no half-open probe lands mid-test.
+    /// retry waits), plus the chain, a break duration that spans the test so no half-open probe lands mid-test, and
+    /// fail-fast on an open breaker so a call without a fallback answers at once.
     /// </summary>
     public static async Task<StormGateway> StartAsync(bool withFallback = true)
     {
@@ -37,6 +38,9 @@ internal sealed class StormGateway : IAsyncDisposable
         {
             o.Upstream = storm.Address.ToString();
             o.Breakwater.CircuitBreaker.BreakDuration = TimeSpan.FromMinutes(2);
+
+            // With no model to fall back to, a call would otherwise wait out the two-minute break (the default).
+            o.Breakwater.CircuitBreaker.WhenOpen = Breakwater.Health.BreakerOpenBehavior.FailFast;
             if (withFallback)
             {
                 o.Breakwater.Fallback.Add(Opus, Sonnet);
