@@ -12,7 +12,9 @@ internal sealed class RateLimitPacer(PacingOptions options, TimeProvider time)
 {
     private readonly Lock _lock = new();
     private RateLimitSnapshot? _last;
+    private static readonly Dictionary<string, RateLimitWindow> EmptyWindows = [];
     private DateTimeOffset _nextSlot = DateTimeOffset.MinValue;
+    private DateTimeOffset _blockedUntil = DateTimeOffset.MinValue;
     private readonly Dictionary<string, double> _costPerCall = new(StringComparer.Ordinal);
 
     /// <summary>
@@ -24,14 +26,14 @@ internal sealed class RateLimitPacer(PacingOptions options, TimeProvider time)
         lock (_lock)
         {
             var now = time.GetUtcNow();
-            if (_last is null)
+            if (_last is null && _blockedUntil <= now)
             {
                 return (TimeSpan.Zero, true);
             }
 
             var interval = TimeSpan.Zero;
-            var earliest = now;
-            foreach (var (name, w) in _last.Windows)
+            var earliest = _blockedUntil > now ? _blockedUntil : now;
+            foreach (var (name, w) in _last?.Windows ?? EmptyWindows)
             {
                 if (w.Limit is not > 0 || w.Remaining is not { } remaining || w.Reset is not { } reset || reset <= now)
                 {
@@ -83,6 +85,31 @@ internal sealed class RateLimitPacer(PacingOptions options, TimeProvider time)
 
             _nextSlot = slot + interval;
             return (wait, true);
+        }
+    }
+
+    /// <summary>
+    /// A 429 told this credential to wait: the quota is the key's, so no call on it (first attempt or retry) goes
+    /// before <paramref name="until"/>.
+    /// </summary>
+    public void BlockUntil(DateTimeOffset until)
+    {
+        lock (_lock)
+        {
+            if (until > _blockedUntil)
+            {
+                _blockedUntil = until;
+            }
+        }
+    }
+
+    /// <summary>What is left of a 429's retry-after for this credential (zero when none).</summary>
+    public TimeSpan BlockedFor()
+    {
+        lock (_lock)
+        {
+            var left = _blockedUntil - time.GetUtcNow();
+            return left > TimeSpan.Zero ? left : TimeSpan.Zero;
         }
     }
 

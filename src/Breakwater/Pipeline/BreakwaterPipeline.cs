@@ -131,6 +131,21 @@ internal sealed class BreakwaterPipeline
                     {
                         refusal = GiveUpReason.Queue;
                     }
+                    else if (pacer?.BlockedFor() is { } blocked && blocked > TimeSpan.Zero)
+                    {
+                        // A 429 for this key arrived while the call waited for its slot: give the slot back and wait it out.
+                        lease.Release(LimitSignal.Neutral);
+                        lease = null;
+                        if (_time.GetUtcNow() + blocked >= call.Deadline)
+                        {
+                            refusal = GiveUpReason.Deadline;
+                        }
+                        else
+                        {
+                            await Waits.Delay(_time, blocked, cancellationToken).ConfigureAwait(false);
+                            continue;
+                        }
+                    }
                 }
             }
 
@@ -177,6 +192,10 @@ internal sealed class BreakwaterPipeline
             previousFailure = null;
             state.Throttle.Record(accepted: !outcome.IsOverloadSignal && outcome.Kind != FailureKind.AttemptTimeout);
             pacer?.Observe(outcome.RateLimits);
+            if (pacer is not null && outcome.Kind == FailureKind.RateLimited && outcome.Hints.RetryAfter is { } retryAfter)
+            {
+                pacer.BlockUntil(_time.GetUtcNow() + retryAfter);
+            }
 
             var decision = OnAttemptDone(call, state, outcome, index + 1 < models.Count ? models[index + 1] : null);
             switch (decision.Kind)
