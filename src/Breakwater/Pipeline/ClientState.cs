@@ -16,6 +16,7 @@ internal sealed class ClientState
         Options = options;
         Time = time;
         Budget = new RetryBudget(options.Budget, time);
+        Telemetry.BreakwaterMetrics.Track(this);
     }
 
     public string Name { get; }

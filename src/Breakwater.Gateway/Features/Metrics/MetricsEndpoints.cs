@@ -18,7 +18,6 @@ internal static class MetricsEndpoints
     public static IServiceCollection AddGatewayMetrics(this IServiceCollection services)
     {
         services.AddMetrics();
-        services.AddSingleton<GatewayGauges>();
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(BreakwaterMetrics.MeterName)
             // A scrape shows the state of now, not of up to 300 ms ago (the exporter's default cache).
@@ -29,7 +28,6 @@ internal static class MetricsEndpoints
     public static IEndpointRouteBuilder MapMetrics(this IEndpointRouteBuilder endpoints)
     {
         // Created with the endpoints so the gauges exist from the first scrape.
-        endpoints.ServiceProvider.GetRequiredService<GatewayGauges>();
         endpoints.MapPrometheusScrapingEndpoint(Path);
         return endpoints;
     }

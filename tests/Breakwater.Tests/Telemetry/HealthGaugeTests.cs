@@ -1,0 +1,30 @@
+using Breakwater.Tests.TestKit;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+
+namespace Breakwater.Tests.Telemetry;
+
+public sealed class HealthGaugeTests
+{
+    [Fact]
+    public async Task Gauges_AfterACall_ReportTheModelsConcurrencyLimitAndBreakerState()
+    {
+        var name = "gauge-client-" + Guid.NewGuid().ToString("N");
+        var time = new ObservableTimeProvider();
+        using var invoker = new HttpMessageInvoker(new BreakwaterHandler(new BreakwaterOptions { Name = name }, time)
+        {
+            InnerHandler = new ScriptedHandler(time, n => Api.Ok($"req_{n}")),
+        });
+        using var limit = new MetricCollector<int>(null, "Breakwater", "breakwater.concurrency.limit");
+        using var breaker = new MetricCollector<int>(null, "Breakwater", "breakwater.breaker.state");
+
+        using var response = await invoker.SendAsync(Api.Request(), CancellationToken.None);
+        limit.RecordObservableInstruments();
+        breaker.RecordObservableInstruments();
+
+        var mine = limit.GetMeasurementSnapshot().Where(m => Equals(m.Tags["client"], name)).ToList();
+        var single = Assert.Single(mine);
+        Assert.Equal(4096, single.Value);
+        Assert.Equal("claude-sonnet-4-6", single.Tags["model"]);
+        Assert.Equal(0, Assert.Single(breaker.GetMeasurementSnapshot(), m => Equals(m.Tags["client"], name)).Value);
+    }
+}
