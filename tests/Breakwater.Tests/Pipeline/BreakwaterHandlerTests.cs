@@ -17,17 +17,8 @@ public sealed class BreakwaterHandlerTests
         public double[] SecondsOfAttempts() => Upstream.Requests.Select(r => (r.At - Upstream.Requests[0].At).TotalSeconds).ToArray();
     }
 
-    private static Sut CreateSut(Func<int, HttpResponseMessage> script, Action<BreakwaterOptions>? configure = null, double unit = 0)
-    {
-        var time = new ObservableTimeProvider();
-        var upstream = new ScriptedHandler(time, script);
-        var logs = new FakeLogCollector();
-        var loggerFactory = LoggerFactory.Create(b => b.AddProvider(new FakeLoggerProvider(logs)).SetMinimumLevel(LogLevel.Debug));
-        var options = new BreakwaterOptions();
-        configure?.Invoke(options);
-        var handler = new BreakwaterHandler(options, time, new FixedRandom(unit), loggerFactory) { InnerHandler = upstream };
-        return new Sut(new HttpMessageInvoker(handler), upstream, time, logs);
-    }
+    private static Sut CreateSut(Func<int, HttpResponseMessage> script, Action<BreakwaterOptions>? configure = null, double unit = 0) =>
+        CreateSut((n, _, _) => Task.FromResult(script(n)), configure, unit);
 
     private static Sut CreateSut(Func<int, HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>> script, Action<BreakwaterOptions>? configure = null, double unit = 0)
     {
