@@ -77,7 +77,8 @@ public sealed record RateLimitSnapshot
     public static RateLimitSnapshot? From(HttpResponseHeaders headers)
     {
         Dictionary<string, (string? limit, string? remaining, string? reset)>? parts = null;
-        foreach (var header in headers)
+        // NonValidated: no parsing or allocation of the other headers on every response (this runs per call).
+        foreach (var header in headers.NonValidated)
         {
             var name = header.Key;
             string rest;
@@ -109,7 +110,13 @@ public sealed record RateLimitSnapshot
                 continue;
             }
 
-            var value = header.Value.FirstOrDefault()?.Trim();
+            string? value = null;
+            foreach (var v in header.Value)
+            {
+                value = v.Trim();
+                break;
+            }
+
             parts ??= new Dictionary<string, (string?, string?, string?)>(StringComparer.Ordinal);
             parts.TryGetValue(window, out var p);
             p = field switch

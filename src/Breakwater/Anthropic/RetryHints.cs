@@ -87,7 +87,7 @@ public sealed record RetryHints
 
     internal static bool TryGet(HttpResponseHeaders headers, string name, out string value)
     {
-        if (headers.TryGetValues(name, out var values))
+        if (headers.NonValidated.TryGetValues(name, out var values))
         {
             foreach (var v in values)
             {

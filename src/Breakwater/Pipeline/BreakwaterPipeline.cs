@@ -715,7 +715,7 @@ internal sealed class BreakwaterPipeline
             VersionPolicy = original.VersionPolicy,
         };
 
-        foreach (var header in original.Headers)
+        foreach (var header in original.Headers.NonValidated)
         {
             if (!header.Key.StartsWith(BreakwaterHeaders.Prefix, StringComparison.OrdinalIgnoreCase))
             {
@@ -731,7 +731,7 @@ internal sealed class BreakwaterPipeline
         if (original.Content is not null)
         {
             var content = new ByteArrayContent(call.Body.Bytes);
-            foreach (var header in original.Content.Headers)
+            foreach (var header in original.Content.Headers.NonValidated)
             {
                 if (!header.Key.Equals("Content-Length", StringComparison.OrdinalIgnoreCase))
                 {
