@@ -9,7 +9,7 @@ internal static class DeferredHttp
 
     public static HttpRequestMessage ToRequest(DeferredJob job, Uri baseAddress)
     {
-        var request = new HttpRequestMessage(new HttpMethod(job.Request.Method), new Uri(baseAddress, job.Request.PathAndQuery))
+        var request = new HttpRequestMessage(new HttpMethod(job.Request.Method), Join(baseAddress, job.Request.PathAndQuery))
         {
             Content = new ByteArrayContent(job.Request.Body.ToArray()),
         };
@@ -29,6 +29,13 @@ internal static class DeferredHttp
         }
 
         return request;
+    }
+
+    /// <summary>Joins without dropping a path prefix of the base (e.g. <c>http://host/anthropic/</c>).</summary>
+    public static Uri Join(Uri baseAddress, string pathAndQuery)
+    {
+        var root = baseAddress.AbsoluteUri;
+        return new Uri((root.EndsWith('/') ? root : root + "/") + pathAndQuery.TrimStart('/'), UriKind.Absolute);
     }
 
     public static async Task<DeferredResponse> ToResponseAsync(HttpResponseMessage response, CancellationToken cancellationToken)

@@ -25,6 +25,13 @@ public interface IDeferredJobStore
     /// <returns>The job or null.</returns>
     Task<DeferredJob?> GetAsync(string owner, string id, CancellationToken cancellationToken = default);
 
+    /// <summary>The job an owner created with an idempotency key; null when there is none.</summary>
+    /// <param name="owner">The caller's credential hash.</param>
+    /// <param name="idempotencyKey">The caller's idempotency key.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The job or null.</returns>
+    Task<DeferredJob?> FindByIdempotencyKeyAsync(string owner, string idempotencyKey, CancellationToken cancellationToken = default);
+
     /// <summary>Lists jobs of every owner, newest first (operator view).</summary>
     /// <param name="state">Only this state; null for all.</param>
     /// <param name="limit">At most this many; default 1,000.</param>

@@ -90,6 +90,17 @@ public sealed class SqliteDeferredJobStore : IDeferredJobStore, IDisposable
     }
 
     /// <inheritdoc />
+    public Task<DeferredJob?> FindByIdempotencyKeyAsync(string owner, string idempotencyKey, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            ThrowIfDisposed();
+            return Task.FromResult(SelectOne($"SELECT {DeferredJobSchema.Columns} FROM jobs WHERE owner = $owner AND idem_key = $key;", null, ("$owner", owner), ("$key", idempotencyKey)));
+        }
+    }
+
+    /// <inheritdoc />
     public Task<IReadOnlyList<DeferredJob>> ListAsync(DeferredJobState? state = null, int limit = 1000, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
