@@ -79,6 +79,19 @@ internal sealed class DeferralRuntime : IHostedService, IAsyncDisposable, IDispo
         }
     }
 
+    /// <summary>One poll of the worker, waiting for the jobs it started (tests and the CLI drive the queue with it).</summary>
+    internal async Task<int> DrainOnceAsync(CancellationToken cancellationToken = default)
+    {
+        if (await GetStoreAsync(create: false, cancellationToken).ConfigureAwait(false) is null || _worker is not { } worker)
+        {
+            return 0;
+        }
+
+        var started = await worker.RunOnceAsync(cancellationToken).ConfigureAwait(false);
+        await worker.WhenIdleAsync().ConfigureAwait(false);
+        return started;
+    }
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         if (Settings.Enabled)
