@@ -49,8 +49,11 @@ public sealed class DeferralGatewayTests : IAsyncDisposable
         using var queued = await Get(sut, id, "sk-ant-caller-1");
         var queuedJson = await Json(queued);
 
+        var store = (await sut.App.Services.GetRequiredService<DeferralRuntime>().GetStoreAsync(create: false, CancellationToken.None))!;
+        var credentialWhileQueued = await store.GetProtectedCredentialAsync(id);
         sut.Upstream.Default = FakeUpstream.Json(200, FakeUpstream.MessageJson, ("anthropic-organization-id", "org_1"));
         var started = await Drain(sut);
+        var credentialWhenDone = await store.GetProtectedCredentialAsync(id);
         using var done = await Get(sut, id, "sk-ant-caller-1");
         var doneBody = await done.Content.ReadAsStringAsync();
 
@@ -61,6 +64,9 @@ public sealed class DeferralGatewayTests : IAsyncDisposable
         Assert.Equal("queued", queuedJson.GetProperty("state").GetString());
         Assert.StartsWith("529", queuedJson.GetProperty("last_error").GetString() ?? "529", StringComparison.Ordinal);
         Assert.Equal(1, started);
+        Assert.NotNull(credentialWhileQueued);
+        Assert.Null(credentialWhenDone);
+        Assert.True(Directory.Exists(Path.Combine(_dir, "jobs-keys")));
         Assert.Equal(HttpStatusCode.OK, done.StatusCode);
         Assert.Equal(FakeUpstream.MessageJson, doneBody);
         Assert.Equal("succeeded", done.Headers.GetValues("breakwater-job-state").Single());
