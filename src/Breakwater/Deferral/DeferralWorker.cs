@@ -84,6 +84,7 @@ public sealed class DeferralWorker : IAsyncDisposable
             var expired = await _store.ExpireDueAsync(_time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
             if (expired > 0)
             {
+                DeferralMetrics.Finished.Add(expired, new KeyValuePair<string, object?>("state", "expired"));
                 DeferralLog.Expired(_logger, expired);
             }
 
@@ -260,6 +261,7 @@ public sealed class DeferralWorker : IAsyncDisposable
         var state = response.StatusCode is >= 200 and < 300 ? DeferredJobState.Succeeded : DeferredJobState.Failed;
         if (await _store.CompleteAsync(job.Id, state, response, state == DeferredJobState.Failed ? DeferredHttp.Describe(response) : null, CancellationToken.None).ConfigureAwait(false))
         {
+            DeferralMetrics.Finished.Add(1, new KeyValuePair<string, object?>("state", state == DeferredJobState.Succeeded ? "succeeded" : "failed"));
             DeferralLog.Completed(_logger, job.Id, state, response.StatusCode);
         }
     }
@@ -267,6 +269,7 @@ public sealed class DeferralWorker : IAsyncDisposable
     private async Task RequeueAsync(DeferredJob job, string error)
     {
         DeferralLog.Requeued(_logger, job.Id, error);
+        DeferralMetrics.Requeued.Add(1);
         await _store.RequeueAsync(job.Id, error, CancellationToken.None).ConfigureAwait(false);
     }
 }

@@ -74,6 +74,7 @@ public sealed class SqliteDeferredJobStore : IDeferredJobStore, IDisposable
 
             var job = SelectOne($"SELECT {DeferredJobSchema.Columns} FROM jobs WHERE id = $id;", tx, ("$id", id))!;
             tx.Commit();
+            DeferralMetrics.Enqueued.Add(1);
             return Task.FromResult(new DeferredEnqueueResult(job, Created: true));
         }
     }

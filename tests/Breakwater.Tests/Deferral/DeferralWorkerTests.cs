@@ -106,6 +106,40 @@ public sealed class DeferralWorkerTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task RunOnceAsync_Outcomes_AreCountedOnTheBreakwaterMeter()
+    {
+        var counts = new System.Collections.Concurrent.ConcurrentDictionary<string, long>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == "Breakwater" && instrument.Name.StartsWith("breakwater.deferral.", StringComparison.Ordinal))
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
+        {
+            var state = tags.ToArray().FirstOrDefault(t => t.Key == "state").Value as string;
+            counts.AddOrUpdate(instrument.Name + (state is null ? "" : ":" + state), value, (_, v) => v + value);
+        });
+        listener.Start();
+        var upstream = new StubUpstream();
+        upstream.Enqueue((HttpStatusCode)529, "{}");
+        var sut = CreateSut(upstream);
+        var id = await Enqueue(TimeSpan.FromHours(1));
+
+        await sut.RunOnceAsync();
+        await sut.WhenIdleAsync();
+        await sut.RunOnceAsync();
+        await sut.WhenIdleAsync();
+
+        Assert.Equal(DeferredJobState.Succeeded, (await _store.GetAsync("key_a", id))!.State);
+        Assert.True(counts.GetValueOrDefault("breakwater.deferral.enqueued") >= 1);
+        Assert.True(counts.GetValueOrDefault("breakwater.deferral.requeued") >= 1);
+        Assert.True(counts.GetValueOrDefault("breakwater.deferral.finished:succeeded") >= 1);
+    }
+
+    [Fact]
     public async Task RunOnceAsync_BadRequest_FailsWithUpstreamBody()
     {
         var upstream = new StubUpstream();
