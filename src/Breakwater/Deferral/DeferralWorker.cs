@@ -95,7 +95,8 @@ public sealed class DeferralWorker : IAsyncDisposable
             }
 
             var health = _health();
-            var candidates = await _store.PeekQueuedAsync(Math.Max(free * 8, 64), cancellationToken).ConfigureAwait(false);
+            var blocked = health.Where(h => !CanRun(h.Model, [h])).Select(h => h.Model).Distinct(StringComparer.Ordinal).ToList();
+            var candidates = await _store.PeekQueuedAsync(Math.Max(free * 8, 64), blocked, cancellationToken).ConfigureAwait(false);
             var started = 0;
             foreach (var job in candidates)
             {

@@ -46,9 +46,10 @@ public interface IDeferredJobStore
 
     /// <summary>Queued jobs not yet past their deadline, earliest deadline first.</summary>
     /// <param name="limit">At most this many.</param>
+    /// <param name="skipModels">Models whose jobs must wait (so they cannot crowd out the others); default none.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The jobs.</returns>
-    Task<IReadOnlyList<DeferredJob>> PeekQueuedAsync(int limit, CancellationToken cancellationToken = default);
+    Task<IReadOnlyList<DeferredJob>> PeekQueuedAsync(int limit, IReadOnlyCollection<string>? skipModels = null, CancellationToken cancellationToken = default);
 
     /// <summary>Moves a job from queued to running and counts the attempt; false when it was not queued.</summary>
     /// <param name="id">The job id.</param>

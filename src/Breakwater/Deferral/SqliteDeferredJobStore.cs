@@ -135,14 +135,23 @@ public sealed class SqliteDeferredJobStore : IDeferredJobStore, IDisposable
     }
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<DeferredJob>> PeekQueuedAsync(int limit, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<DeferredJob>> PeekQueuedAsync(int limit, IReadOnlyCollection<string>? skipModels = null, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
         lock (_gate)
         {
             ThrowIfDisposed();
-            var sql = $"SELECT {DeferredJobSchema.Columns} FROM jobs WHERE state = 0 AND deadline > $now ORDER BY deadline, created_at, id LIMIT $limit;";
-            return Task.FromResult(SelectMany(sql, ("$now", _time.GetUtcNow().ToUnixTimeMilliseconds()), ("$limit", Math.Max(0, limit))));
+            var parameters = new List<(string Name, object Value)> { ("$now", _time.GetUtcNow().ToUnixTimeMilliseconds()), ("$limit", Math.Max(0, limit)) };
+            var skip = string.Empty;
+            if (skipModels is { Count: > 0 })
+            {
+                var names = skipModels.Select((m, i) => (Name: "$skip" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), Value: (object)m)).ToList();
+                parameters.AddRange(names);
+                skip = $" AND (model IS NULL OR model NOT IN ({string.Join(", ", names.Select(n => n.Name))}))";
+            }
+
+            var sql = $"SELECT {DeferredJobSchema.Columns} FROM jobs WHERE state = 0 AND deadline > $now{skip} ORDER BY deadline, created_at, id LIMIT $limit;";
+            return Task.FromResult(SelectMany(sql, [.. parameters]));
         }
     }
 

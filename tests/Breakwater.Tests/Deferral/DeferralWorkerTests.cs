@@ -204,6 +204,26 @@ public sealed class DeferralWorkerTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task RunOnceAsync_ManyEarlierJobsOfBlockedModel_DoNotStarveOtherModels()
+    {
+        var upstream = new StubUpstream();
+        var sut = CreateSut(upstream);
+        for (var i = 0; i < 150; i++)
+        {
+            await Enqueue(TimeSpan.FromMinutes(1), model: "m-open");
+        }
+
+        var ok = await Enqueue(TimeSpan.FromHours(2), model: "m-ok");
+        _health = [Health("m-open", "open")];
+
+        var started = await sut.RunOnceAsync();
+        await sut.WhenIdleAsync();
+
+        Assert.Equal(1, started);
+        Assert.Equal(DeferredJobState.Succeeded, (await _store.GetAsync("key_a", ok))!.State);
+    }
+
+    [Fact]
     public async Task StartAsync_JobLeftRunning_IsRequeuedAndCompletedOnTimerTick()
     {
         var id = await Enqueue(TimeSpan.FromHours(1));
