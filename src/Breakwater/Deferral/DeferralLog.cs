@@ -18,4 +18,7 @@ internal static partial class DeferralLog
 
     [LoggerMessage(EventId = 6204, Level = LogLevel.Warning, Message = "Deferral: poll failed ({Error})")]
     public static partial void PollFailed(ILogger logger, string error);
+
+    [LoggerMessage(EventId = 6205, Level = LogLevel.Warning, Message = "Deferral: completion callback for job {Id} failed ({Error}); it is called again on the next poll")]
+    public static partial void CallbackFailed(ILogger logger, string id, string error);
 }

@@ -88,6 +88,11 @@ public sealed class DeferralWorker : IAsyncDisposable
                 DeferralLog.Expired(_logger, expired);
             }
 
+            if (_options.OnCompleted is { } onCompleted)
+            {
+                await NotifyAsync(onCompleted, cancellationToken).ConfigureAwait(false);
+            }
+
             var free = _options.MaxInFlight - _inFlight.Count;
             if (free <= 0 || _stopping.IsCancellationRequested)
             {
@@ -158,6 +163,25 @@ public sealed class DeferralWorker : IAsyncDisposable
 
         _stopping.Dispose();
         _pollGate.Dispose();
+    }
+
+    private async Task NotifyAsync(Func<DeferredJob, CancellationToken, Task> onCompleted, CancellationToken cancellationToken)
+    {
+        foreach (var job in await _store.PeekUnnotifiedAsync(64, cancellationToken).ConfigureAwait(false))
+        {
+            try
+            {
+                await onCompleted(job, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                // At least once: a failed callback is tried again on the next poll.
+                DeferralLog.CallbackFailed(_logger, job.Id, ex.GetType().Name);
+                continue;
+            }
+
+            await _store.MarkNotifiedAsync(job.Id, CancellationToken.None).ConfigureAwait(false);
+        }
     }
 
     private static bool CanRun(string? model, IReadOnlyList<ModelHealth> health)

@@ -20,4 +20,10 @@ public sealed class DeferralWorkerOptions
     /// headers). Default none.
     /// </summary>
     public Func<DeferredJob, HttpRequestMessage, CancellationToken, Task>? PrepareRequest { get; set; }
+
+    /// <summary>
+    /// Called once a job is final (succeeded, failed or expired), from the worker's poll. At least once: the call is
+    /// repeated on later polls, also after a restart, until it returns without throwing. Default none.
+    /// </summary>
+    public Func<DeferredJob, CancellationToken, Task>? OnCompleted { get; set; }
 }

@@ -24,10 +24,12 @@ internal static class DeferredJobSchema
             resp_status INTEGER NULL,
             resp_headers TEXT NULL,
             resp_body BLOB NULL,
-            last_error TEXT NULL
+            last_error TEXT NULL,
+            notified INTEGER NOT NULL DEFAULT 0
         );
         CREATE UNIQUE INDEX IF NOT EXISTS ux_jobs_owner_idem ON jobs(owner, idem_key) WHERE idem_key IS NOT NULL;
         CREATE INDEX IF NOT EXISTS ix_jobs_state_deadline ON jobs(state, deadline);
+        CREATE INDEX IF NOT EXISTS ix_jobs_unnotified ON jobs(notified, state);
         """;
 
     public const string Columns = "id, owner, idem_key, model, state, created_at, deadline, completed_at, attempts, req_method, req_path, req_headers, req_body, resp_status, resp_headers, resp_body, last_error";

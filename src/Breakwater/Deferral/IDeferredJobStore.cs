@@ -84,6 +84,18 @@ public interface IDeferredJobStore
     /// <returns>How many jobs were requeued.</returns>
     Task<int> RecoverRunningAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>Final jobs whose completion callback has not been confirmed yet, oldest completion first.</summary>
+    /// <param name="limit">At most this many.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The jobs.</returns>
+    Task<IReadOnlyList<DeferredJob>> PeekUnnotifiedAsync(int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>Records that a final job's completion callback succeeded, so it is not called again.</summary>
+    /// <param name="id">The job id.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>Whether the job was final and not yet marked.</returns>
+    Task<bool> MarkNotifiedAsync(string id, CancellationToken cancellationToken = default);
+
     /// <summary>The encrypted credential stored with a job, or null when none is (left).</summary>
     /// <param name="id">The job id.</param>
     /// <param name="cancellationToken">Cancels the call.</param>

@@ -196,6 +196,22 @@ public sealed class SqliteDeferredJobStore : IDeferredJobStore, IDisposable
         Count("UPDATE jobs SET state = 0, last_error = COALESCE(last_error, 'interrupted: the process stopped while the job was running') WHERE state = 1;", cancellationToken);
 
     /// <inheritdoc />
+    public Task<IReadOnlyList<DeferredJob>> PeekUnnotifiedAsync(int limit, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            ThrowIfDisposed();
+            var sql = $"SELECT {DeferredJobSchema.Columns} FROM jobs WHERE notified = 0 AND state IN (2, 3, 4) ORDER BY completed_at, id LIMIT $limit;";
+            return Task.FromResult(SelectMany(sql, ("$limit", Math.Max(0, limit))));
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<bool> MarkNotifiedAsync(string id, CancellationToken cancellationToken = default) =>
+        Update("UPDATE jobs SET notified = 1 WHERE id = $id AND notified = 0 AND state IN (2, 3, 4);", cancellationToken, ("$id", id));
+
+    /// <inheritdoc />
     public Task<byte[]?> GetProtectedCredentialAsync(string id, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();

@@ -20,6 +20,8 @@ public sealed class DeferralWorkerTests : IAsyncDisposable
         _store = new SqliteDeferredJobStore(Path.Combine(_dir, "jobs.db"), _time);
     }
 
+    private Func<DeferredJob, CancellationToken, Task>? _onCompleted;
+
     private DeferralWorker CreateSut(StubUpstream upstream, int maxInFlight = 4)
     {
         var worker = new DeferralWorker(
@@ -31,6 +33,7 @@ public sealed class DeferralWorkerTests : IAsyncDisposable
                 MaxInFlight = maxInFlight,
                 PollInterval = TimeSpan.FromSeconds(5),
                 UpstreamBaseAddress = new Uri("http://127.0.0.1:1"),
+                OnCompleted = _onCompleted,
                 PrepareRequest = (job, request, _) =>
                 {
                     request.Headers.TryAddWithoutValidation("x-api-key", "sk-managed");
@@ -221,6 +224,31 @@ public sealed class DeferralWorkerTests : IAsyncDisposable
 
         Assert.Equal(1, started);
         Assert.Equal(DeferredJobState.Succeeded, (await _store.GetAsync("key_a", ok))!.State);
+    }
+
+    [Fact]
+    public async Task RunOnceAsync_CompletionCallback_IsRetriedUntilItSucceedsThenNotAgain()
+    {
+        var calls = new List<(string Id, DeferredJobState State)>();
+        _onCompleted = (job, _) =>
+        {
+            calls.Add((job.Id, job.State));
+            return calls.Count == 1 ? throw new InvalidOperationException("receiver down") : Task.CompletedTask;
+        };
+        var upstream = new StubUpstream();
+        var sut = CreateSut(upstream);
+        var id = await Enqueue(TimeSpan.FromHours(1));
+
+        await sut.RunOnceAsync();
+        await sut.WhenIdleAsync();
+        var beforeFinal = calls.Count;
+        await sut.RunOnceAsync();
+        await sut.RunOnceAsync();
+        await sut.RunOnceAsync();
+
+        Assert.Equal(0, beforeFinal);
+        Assert.Equal([(id, DeferredJobState.Succeeded), (id, DeferredJobState.Succeeded)], calls);
+        Assert.Empty(await _store.PeekUnnotifiedAsync(10));
     }
 
     [Fact]
