@@ -11,13 +11,14 @@ namespace Breakwater.Cli.Tests.Jobs;
 /// queued and one in flight, then started again on the same database; every accepted job completes with one final result.
 /// The job in flight at the kill is the documented case that may reach the upstream twice.
 /// </summary>
+[Collection(KillTestCollection.Name)]
 public sealed partial class DeferralKillTests : IDisposable
 {
     private const int Jobs = 6;
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "bw-defer-kill", Guid.NewGuid().ToString("N"));
     private readonly List<Process> _children = [];
 
-    [Fact]
+    [KillTestFact]
     public async Task Serve_KilledWithJobsQueuedAndInFlight_EveryAcceptedJobCompletesAfterRestart()
     {
         await using var upstream = await KillTestUpstream.StartAsync();
