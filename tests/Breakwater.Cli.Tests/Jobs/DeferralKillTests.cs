@@ -18,7 +18,7 @@ public sealed partial class DeferralKillTests : IDisposable
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "bw-defer-kill", Guid.NewGuid().ToString("N"));
     private readonly List<Process> _children = [];
 
-    [KillTestFact]
+    [Fact]
     public async Task Serve_KilledWithJobsQueuedAndInFlight_EveryAcceptedJobCompletesAfterRestart()
     {
         await using var upstream = await KillTestUpstream.StartAsync();

@@ -1,6 +1,6 @@
 namespace Breakwater.Cli.Tests.Jobs;
 
-/// <summary>The kill test runs two gateway processes; it runs alone so it does not load the wall-clock demo tests.</summary>
+/// <summary>The kill test runs two gateway processes; it runs alone so its load does not overlap other tests.</summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class KillTestCollection
 {
