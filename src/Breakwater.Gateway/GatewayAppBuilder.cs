@@ -2,6 +2,7 @@ using Breakwater.Gateway.Features.Auth;
 using Breakwater.Gateway.Features.Dashboard;
 using Breakwater.Gateway.Features.Health;
 using Breakwater.Gateway.Features.Incidents;
+using Breakwater.Gateway.Features.Jobs;
 using Breakwater.Gateway.Features.Metrics;
 using Breakwater.Gateway.Features.Proxy;
 using Breakwater.Gateway.Hosting;
@@ -144,6 +145,7 @@ public sealed class GatewayAppBuilder
         services.AddProxy();
         services.AddGatewayMetrics();
         services.AddGatewayIncidents(options);
+        services.AddGatewayDeferral(options);
         foreach (var configure in _services)
         {
             configure(services);
@@ -163,6 +165,7 @@ public sealed class GatewayAppBuilder
         app.MapHealth();
         app.MapDashboard();
         app.MapMetrics();
+        app.MapJobs();
         app.MapProxy();
         app.MapFallback("{**path}", async context => await GatewayErrors.NotFound(context));
 

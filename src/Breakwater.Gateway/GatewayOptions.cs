@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Breakwater.Gateway.Features.Auth;
 using Breakwater.Gateway.Features.Incidents;
+using Breakwater.Gateway.Features.Jobs;
 using Microsoft.Extensions.Configuration;
 
 namespace Breakwater.Gateway;
@@ -88,4 +89,9 @@ public sealed class GatewayOptions
     [Required]
     [ConfigurationKeyName("Breakwater:StatusPage")]
     public GatewayStatusPageOptions StatusPage { get; set; } = new();
+
+    /// <summary>Durable deferral (<c>breakwater-defer</c>), bound from <c>Breakwater:Deferral</c>. On by default; the database is created on first use.</summary>
+    [Required]
+    [ConfigurationKeyName("Breakwater:Deferral")]
+    public GatewayDeferralOptions Deferral { get; set; } = new();
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Breakwater.Anthropic;
+using Breakwater.Gateway.Features.Jobs;
 using Breakwater.Gateway.Hosting;
 using Breakwater.Retry;
 using Microsoft.AspNetCore.Http;
@@ -20,9 +21,11 @@ internal sealed class MessagesProxy
     private readonly ClientRetryDetector _retries;
     private readonly TimeProvider _time;
     private readonly ILogger<MessagesProxy> _logger;
+    private readonly DeferralGate? _deferral;
 
-    public MessagesProxy(GatewayOptions options, UpstreamClient upstream, ClientRetryDetector retries, TimeProvider time, ILogger<MessagesProxy> logger)
+    public MessagesProxy(GatewayOptions options, UpstreamClient upstream, ClientRetryDetector retries, TimeProvider time, ILogger<MessagesProxy> logger, DeferralGate? deferral = null)
     {
+        _deferral = deferral;
         _options = options;
         _upstream = upstream;
         _retries = retries;
@@ -74,6 +77,18 @@ internal sealed class MessagesProxy
             return;
         }
 
+        var defer = _deferral?.Check(request, body) ?? DeferralCheck.None;
+        if (defer.Problem is { } deferProblem)
+        {
+            await RejectAsync(context, StatusCodes.Status400BadRequest, AnthropicErrorTypes.InvalidRequest, deferProblem);
+            return;
+        }
+
+        if (defer.Requested && await _deferral!.TryAnswerExistingAsync(context, cancellation))
+        {
+            return;
+        }
+
         var target = UpstreamRequests.TargetUri(_upstream.BaseAddress, request);
         if (target is null)
         {
@@ -113,6 +128,12 @@ internal sealed class MessagesProxy
 
         using (response)
         {
+            if (defer.Requested && DeferralGate.IsOverloadGiveUp(response))
+            {
+                await _deferral!.DeferAsync(context, defer, body, cancellation);
+                return;
+            }
+
             if ((int)response.StatusCode < 400)
             {
                 _retries.Forget(verdict.Fingerprint);

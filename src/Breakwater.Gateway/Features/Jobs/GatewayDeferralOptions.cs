@@ -1,0 +1,22 @@
+namespace Breakwater.Gateway.Features.Jobs;
+
+/// <summary>Durable deferral (<c>breakwater-defer</c> header, <c>/v1/breakwater/jobs/{id}</c>), bound from <c>Breakwater:Deferral</c>.</summary>
+public sealed class GatewayDeferralOptions
+{
+    /// <summary>Whether <c>breakwater-defer</c> is honoured. Default <c>true</c>; the database is only created on the first deferral.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>The job database; Data Protection keys are kept in <c>jobs-keys</c> next to it. Default <c>~/.breakwater/jobs.db</c>.</summary>
+    public string Path { get; set; } = System.IO.Path.Combine("~", ".breakwater", "jobs.db");
+
+    /// <summary>The longest deadline a caller may ask for. Default 24 hours.</summary>
+    public TimeSpan MaxDeadline { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>Most deferred jobs sent upstream at once. Default 4.</summary>
+    public int MaxInFlight { get; set; } = 4;
+
+    /// <summary>How often the queue is looked at. Default 5 seconds.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    internal string FullPath => Breakwater.Telemetry.Journal.JournalOptions.Expand(Path);
+}

@@ -1,0 +1,292 @@
+using System.Net;
+using System.Text;
+using Breakwater.Deferral;
+using Breakwater.Health;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Breakwater.Tests.Deferral;
+
+public sealed class DeferralWorkerTests : IAsyncDisposable
+{
+    private static readonly DateTimeOffset T0 = new(2026, 3, 1, 14, 0, 0, TimeSpan.Zero);
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "bw-defer-tests", Guid.NewGuid().ToString("N"));
+    private readonly FakeTimeProvider _time = new(T0);
+    private readonly SqliteDeferredJobStore _store;
+    private readonly List<DeferralWorker> _workers = [];
+    private IReadOnlyList<ModelHealth> _health = [];
+
+    public DeferralWorkerTests()
+    {
+        _store = new SqliteDeferredJobStore(Path.Combine(_dir, "jobs.db"), _time);
+    }
+
+    private Func<DeferredJob, CancellationToken, Task>? _onCompleted;
+
+    private DeferralWorker CreateSut(StubUpstream upstream, int maxInFlight = 4)
+    {
+        var worker = new DeferralWorker(
+            _store,
+            new HttpMessageInvoker(upstream),
+            () => _health,
+            new DeferralWorkerOptions
+            {
+                MaxInFlight = maxInFlight,
+                PollInterval = TimeSpan.FromSeconds(5),
+                UpstreamBaseAddress = new Uri("http://127.0.0.1:1"),
+                OnCompleted = _onCompleted,
+                PrepareRequest = (job, request, _) =>
+                {
+                    request.Headers.TryAddWithoutValidation("x-api-key", "sk-managed");
+                    return Task.CompletedTask;
+                },
+            },
+            _time);
+        _workers.Add(worker);
+        return worker;
+    }
+
+    private async Task<string> Enqueue(TimeSpan deadlineIn, string model = "m", string owner = "key_a") =>
+        (await _store.EnqueueAsync(owner, null, model, SqliteDeferredJobStoreTests.Request(), T0 + deadlineIn)).Job.Id;
+
+    private static ModelHealth Health(string model, string breaker, int limit = 10, int inFlight = 0) =>
+        new("default", model, breaker, limit, inFlight, 0, 0);
+
+    [Fact]
+    public async Task RunOnceAsync_ManyQueued_StartsAtMostMaxInFlightEarliestDeadlineFirst()
+    {
+        var upstream = new StubUpstream(hold: true);
+        var sut = CreateSut(upstream, maxInFlight: 4);
+        var ids = new List<string>();
+        for (var i = 10; i > 0; i--)
+        {
+            ids.Add(await Enqueue(TimeSpan.FromMinutes(i)));
+        }
+
+        var started = await sut.RunOnceAsync();
+        var again = await sut.RunOnceAsync();
+
+        Assert.Equal(4, started);
+        Assert.Equal(0, again);
+        var running = (await _store.ListAsync(DeferredJobState.Running)).Select(j => j.Id).ToHashSet();
+        Assert.Equal(ids.TakeLast(4).ToHashSet(), running);
+
+        upstream.Release();
+        for (var round = 0; round < 10 && (await _store.ListAsync(DeferredJobState.Queued)).Count > 0; round++)
+        {
+            await sut.WhenIdleAsync();
+            await sut.RunOnceAsync();
+        }
+
+        await sut.WhenIdleAsync();
+        Assert.Equal(10, (await _store.ListAsync(DeferredJobState.Succeeded)).Count);
+        Assert.Equal(10, upstream.Received.Count);
+    }
+
+    [Fact]
+    public async Task RunOnceAsync_Success_StoresResponseExactlyAndSendsStoredRequestWithCredential()
+    {
+        var upstream = new StubUpstream();
+        upstream.Enqueue(HttpStatusCode.OK, """{"id":"msg_x","content":[{"type":"text","text":"hi"}]}""");
+        var sut = CreateSut(upstream);
+        var id = await Enqueue(TimeSpan.FromHours(1));
+
+        await sut.RunOnceAsync();
+        await sut.WhenIdleAsync();
+
+        var job = await _store.GetAsync("key_a", id);
+        Assert.Equal(DeferredJobState.Succeeded, job!.State);
+        Assert.Equal(200, job.Response!.StatusCode);
+        Assert.Equal("""{"id":"msg_x","content":[{"type":"text","text":"hi"}]}""", Encoding.UTF8.GetString(job.Response.Body.Span));
+        Assert.Contains(job.Response.Headers, h => h.Name == "request-id" && h.Value == "req_up");
+        var (request, body) = Assert.Single(upstream.Received);
+        Assert.Equal(new Uri("http://127.0.0.1:1/v1/messages?beta=true"), request.RequestUri);
+        Assert.Equal(HttpMethod.Post, request.Method);
+        Assert.Equal(Encoding.UTF8.GetString(SqliteDeferredJobStoreTests.Request().Body.Span), body);
+        Assert.Equal("sk-managed", request.Headers.GetValues("x-api-key").Single());
+        Assert.Equal("2023-06-01", request.Headers.GetValues("anthropic-version").Single());
+        Assert.Equal("application/json", request.Content!.Headers.ContentType!.MediaType);
+        Assert.False(request.Headers.Contains("authorization"));
+    }
+
+    [Fact]
+    public async Task RunOnceAsync_Outcomes_AreCountedOnTheBreakwaterMeter()
+    {
+        var counts = new System.Collections.Concurrent.ConcurrentDictionary<string, long>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == "Breakwater" && instrument.Name.StartsWith("breakwater.deferral.", StringComparison.Ordinal))
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
+        {
+            var state = tags.ToArray().FirstOrDefault(t => t.Key == "state").Value as string;
+            counts.AddOrUpdate(instrument.Name + (state is null ? "" : ":" + state), value, (_, v) => v + value);
+        });
+        listener.Start();
+        var upstream = new StubUpstream();
+        upstream.Enqueue((HttpStatusCode)529, "{}");
+        var sut = CreateSut(upstream);
+        var id = await Enqueue(TimeSpan.FromHours(1));
+
+        await sut.RunOnceAsync();
+        await sut.WhenIdleAsync();
+        await sut.RunOnceAsync();
+        await sut.WhenIdleAsync();
+
+        Assert.Equal(DeferredJobState.Succeeded, (await _store.GetAsync("key_a", id))!.State);
+        Assert.True(counts.GetValueOrDefault("breakwater.deferral.enqueued") >= 1);
+        Assert.True(counts.GetValueOrDefault("breakwater.deferral.requeued") >= 1);
+        Assert.True(counts.GetValueOrDefault("breakwater.deferral.finished:succeeded") >= 1);
+    }
+
+    [Fact]
+    public async Task RunOnceAsync_BadRequest_FailsWithUpstreamBody()
+    {
+        var upstream = new StubUpstream();
+        upstream.Enqueue(HttpStatusCode.BadRequest, """{"type":"error","error":{"type":"invalid_request_error","message":"no"}}""");
+        var sut = CreateSut(upstream);
+        var id = await Enqueue(TimeSpan.FromHours(1));
+
+        await sut.RunOnceAsync();
+        await sut.WhenIdleAsync();
+
+        var job = await _store.GetAsync("key_a", id);
+        Assert.Equal(DeferredJobState.Failed, job!.State);
+        Assert.Equal(400, job.Response!.StatusCode);
+        Assert.Contains("invalid_request_error", Encoding.UTF8.GetString(job.Response.Body.Span), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunOnceAsync_OverloadThenDeadline_RequeuesThenExpiresWithLastError()
+    {
+        var upstream = new StubUpstream();
+        upstream.Enqueue((HttpStatusCode)529, """{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}""");
+        var sut = CreateSut(upstream);
+        var id = await Enqueue(TimeSpan.FromMinutes(10));
+
+        await sut.RunOnceAsync();
+        await sut.WhenIdleAsync();
+        var afterOverload = await _store.GetAsync("key_a", id);
+        _time.Advance(TimeSpan.FromMinutes(10));
+        await sut.RunOnceAsync();
+        await sut.WhenIdleAsync();
+        var job = await _store.GetAsync("key_a", id);
+
+        Assert.Equal(DeferredJobState.Queued, afterOverload!.State);
+        Assert.StartsWith("529", afterOverload.LastError, StringComparison.Ordinal);
+        Assert.Equal(DeferredJobState.Expired, job!.State);
+        Assert.StartsWith("529", job.LastError, StringComparison.Ordinal);
+        Assert.Single(upstream.Received);
+    }
+
+    [Fact]
+    public async Task RunOnceAsync_BreakerOpen_SkipsThatModelOnly()
+    {
+        var upstream = new StubUpstream();
+        var sut = CreateSut(upstream);
+        var blocked = await Enqueue(TimeSpan.FromMinutes(1), model: "m-open");
+        var full = await Enqueue(TimeSpan.FromMinutes(1), model: "m-full");
+        var ok = await Enqueue(TimeSpan.FromMinutes(2), model: "m-ok");
+        _health = [Health("m-open", "open"), Health("m-full", "closed", limit: 2, inFlight: 2), Health("m-ok", "half-open")];
+
+        var started = await sut.RunOnceAsync();
+        await sut.WhenIdleAsync();
+
+        Assert.Equal(1, started);
+        Assert.Equal(DeferredJobState.Succeeded, (await _store.GetAsync("key_a", ok))!.State);
+        Assert.Equal(DeferredJobState.Queued, (await _store.GetAsync("key_a", blocked))!.State);
+        Assert.Equal(DeferredJobState.Queued, (await _store.GetAsync("key_a", full))!.State);
+
+        _health = [Health("m-open", "closed")];
+        await sut.RunOnceAsync();
+        await sut.WhenIdleAsync();
+        Assert.Equal(DeferredJobState.Succeeded, (await _store.GetAsync("key_a", blocked))!.State);
+    }
+
+    [Fact]
+    public async Task RunOnceAsync_ManyEarlierJobsOfBlockedModel_DoNotStarveOtherModels()
+    {
+        var upstream = new StubUpstream();
+        var sut = CreateSut(upstream);
+        for (var i = 0; i < 150; i++)
+        {
+            await Enqueue(TimeSpan.FromMinutes(1), model: "m-open");
+        }
+
+        var ok = await Enqueue(TimeSpan.FromHours(2), model: "m-ok");
+        _health = [Health("m-open", "open")];
+
+        var started = await sut.RunOnceAsync();
+        await sut.WhenIdleAsync();
+
+        Assert.Equal(1, started);
+        Assert.Equal(DeferredJobState.Succeeded, (await _store.GetAsync("key_a", ok))!.State);
+    }
+
+    [Fact]
+    public async Task RunOnceAsync_CompletionCallback_IsRetriedUntilItSucceedsThenNotAgain()
+    {
+        var calls = new List<(string Id, DeferredJobState State)>();
+        _onCompleted = (job, _) =>
+        {
+            calls.Add((job.Id, job.State));
+            return calls.Count == 1 ? throw new InvalidOperationException("receiver down") : Task.CompletedTask;
+        };
+        var upstream = new StubUpstream();
+        var sut = CreateSut(upstream);
+        var id = await Enqueue(TimeSpan.FromHours(1));
+
+        await sut.RunOnceAsync();
+        await sut.WhenIdleAsync();
+        var beforeFinal = calls.Count;
+        await sut.RunOnceAsync();
+        await sut.RunOnceAsync();
+        await sut.RunOnceAsync();
+
+        Assert.Equal(0, beforeFinal);
+        Assert.Equal([(id, DeferredJobState.Succeeded), (id, DeferredJobState.Succeeded)], calls);
+        Assert.Empty(await _store.PeekUnnotifiedAsync(10));
+    }
+
+    [Fact]
+    public async Task StartAsync_JobLeftRunning_IsRequeuedAndCompletedOnTimerTick()
+    {
+        var id = await Enqueue(TimeSpan.FromHours(1));
+        Assert.True(await _store.TryStartAsync(id));
+        var upstream = new StubUpstream();
+        var sut = CreateSut(upstream);
+
+        await sut.StartAsync();
+        Assert.Equal(DeferredJobState.Queued, (await _store.GetAsync("key_a", id))!.State);
+        _time.Advance(TimeSpan.FromSeconds(5));
+        for (var i = 0; i < 200 && (await _store.GetAsync("key_a", id))!.State != DeferredJobState.Succeeded; i++)
+        {
+            await sut.WhenIdleAsync();
+            await Task.Yield();
+        }
+
+        var job = await _store.GetAsync("key_a", id);
+        Assert.Equal(DeferredJobState.Succeeded, job!.State);
+        Assert.Equal(2, job.Attempts);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var w in _workers)
+        {
+            await w.DisposeAsync();
+        }
+
+        _store.Dispose();
+        try
+        {
+            Directory.Delete(_dir, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
