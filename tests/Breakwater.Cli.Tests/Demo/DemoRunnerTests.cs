@@ -8,7 +8,7 @@ public sealed class DemoRunnerTests
     [Fact]
     public async Task RunAsync_ShortFlashStorm_BreakwaterSucceedsMoreAndKeepsEveryFailedAttemptsRequestId()
     {
-        var runner = new DemoRunner(new DemoSettings("flash-storm", Seed: 3, WallSeconds: 6));
+        var runner = new DemoRunner(new DemoSettings("flash-storm", Seed: 3, WallSeconds: 15));
 
         var result = await Task.Run(() => runner.RunAsync(null, CancellationToken.None));
 
