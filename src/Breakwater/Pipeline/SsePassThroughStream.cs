@@ -12,6 +12,7 @@ namespace Breakwater.Pipeline;
 /// </summary>
 internal sealed class SsePassThroughStream : Stream
 {
+    private const int ReadSize = 2048;
     private readonly Stream _inner;
     private readonly IDisposable? _owner;
     private readonly Action<StreamEnd> _onEnd;
@@ -36,7 +37,8 @@ internal sealed class SsePassThroughStream : Stream
         _owner = owner;
         _requestId = requestId;
         _onEnd = onEnd;
-        _pending = new byte[Math.Max(4096, heldLength * 2)];
+        // Sized to what is held plus one read: a gateway keeps one of these per open stream, so bytes per stream count.
+        _pending = new byte[heldLength + ReadSize];
         held.AsSpan(0, heldLength).CopyTo(_pending);
         _pendingLength = heldLength;
         MoveCompleteEvents();
@@ -78,7 +80,7 @@ internal sealed class SsePassThroughStream : Stream
                 continue;
             }
 
-            EnsurePendingRoom(8192);
+            EnsurePendingRoom(ReadSize);
             int read;
             try
             {
@@ -267,7 +269,7 @@ internal sealed class SsePassThroughStream : Stream
     {
         if (_pending.Length - _pendingLength < room)
         {
-            Array.Resize(ref _pending, Math.Max(_pending.Length * 2, _pendingLength + room));
+            Array.Resize(ref _pending, _pendingLength + Math.Max(room, _pendingLength));
         }
     }
 
