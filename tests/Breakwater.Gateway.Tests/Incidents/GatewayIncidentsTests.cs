@@ -41,6 +41,9 @@ public sealed class GatewayIncidentsTests
         {
             o.StatusPage.Enabled = true;
             o.StatusPage.BaseUrl = statusPage.Address;
+
+            // A loaded CI host can take seconds for the first fetch (JIT); a failed fetch is cached, so don't let it time out.
+            o.StatusPage.Timeout = TimeSpan.FromSeconds(30);
             configure?.Invoke(o);
         });
         // The monitor's first poll runs in the background when the gateway starts; wait for it, bounded.
