@@ -37,44 +37,9 @@ internal static class DeferredJobSchema
     /// <summary>States 2, 3 and 4 are final; every update that moves a job guards on this.</summary>
     public const string NotFinal = "state IN (0, 1)";
 
-    public static SqliteConnection Open(string path)
-    {
-        var full = System.IO.Path.GetFullPath(path);
-        var dir = System.IO.Path.GetDirectoryName(full);
-        if (!string.IsNullOrEmpty(dir))
-        {
-            Directory.CreateDirectory(dir);
-        }
+    // FULL, not NORMAL as in the journal: a job is acknowledged with 202, so it must survive a power cut once it is.
+    public static SqliteConnection Open(string path) =>
+        Storage.SqliteFiles.OpenCreating(path, "PRAGMA journal_mode = WAL;", "PRAGMA synchronous = FULL;", "PRAGMA busy_timeout = 5000;", Create);
 
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder
-        {
-            DataSource = full,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = false,
-            DefaultTimeout = 5,
-        }.ToString());
-        connection.Open();
-        try
-        {
-            Execute(connection, "PRAGMA journal_mode = WAL;");
-            // FULL, not NORMAL as in the journal: a job is acknowledged with 202, so it must survive a power cut once it is.
-            Execute(connection, "PRAGMA synchronous = FULL;");
-            Execute(connection, "PRAGMA busy_timeout = 5000;");
-            Execute(connection, Create);
-        }
-        catch
-        {
-            connection.Dispose();
-            throw;
-        }
-
-        return connection;
-    }
-
-    public static int Execute(SqliteConnection connection, string sql)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return command.ExecuteNonQuery();
-    }
+    public static int Execute(SqliteConnection connection, string sql) => Storage.SqliteFiles.Execute(connection, sql);
 }

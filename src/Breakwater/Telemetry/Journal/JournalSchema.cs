@@ -40,41 +40,10 @@ internal static class JournalSchema
 
     public const string PruneByRows = "DELETE FROM attempts WHERE id <= (SELECT id FROM attempts ORDER BY id DESC LIMIT 1 OFFSET $max);";
 
-    public static SqliteConnection OpenForWriting(string path)
-    {
-        var full = System.IO.Path.GetFullPath(path);
-        var dir = System.IO.Path.GetDirectoryName(full);
-        if (!string.IsNullOrEmpty(dir))
-        {
-            Directory.CreateDirectory(dir);
-        }
-
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder
-        {
-            DataSource = full,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = false,
-            DefaultTimeout = 5,
-        }.ToString());
-        connection.Open();
-        try
-        {
-            // auto_vacuum only takes effect on a new file; it lets pruning give space back to the disk.
-            Execute(connection, "PRAGMA auto_vacuum = INCREMENTAL;");
-            Execute(connection, "PRAGMA journal_mode = WAL;");
-            // NORMAL under WAL: a power cut can lose the last transactions but never corrupts the file.
-            Execute(connection, "PRAGMA synchronous = NORMAL;");
-            Execute(connection, "PRAGMA busy_timeout = 5000;");
-            Execute(connection, Create);
-        }
-        catch
-        {
-            connection.Dispose();
-            throw;
-        }
-
-        return connection;
-    }
+    // auto_vacuum only takes effect on a new file; it lets pruning give space back to the disk.
+    // NORMAL under WAL: a power cut can lose the last transactions but never corrupts the file.
+    public static SqliteConnection OpenForWriting(string path) =>
+        Storage.SqliteFiles.OpenCreating(path, "PRAGMA auto_vacuum = INCREMENTAL;", "PRAGMA journal_mode = WAL;", "PRAGMA synchronous = NORMAL;", "PRAGMA busy_timeout = 5000;", Create);
 
     public static SqliteConnection? OpenForReading(string path)
     {
@@ -84,23 +53,11 @@ internal static class JournalSchema
             return null;
         }
 
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder
-        {
-            DataSource = full,
-            // ReadWrite, not ReadOnly: a reader must be able to recover a WAL left behind by a killed writer.
-            Mode = SqliteOpenMode.ReadWrite,
-            Pooling = false,
-            DefaultTimeout = 5,
-        }.ToString());
-        connection.Open();
+        // ReadWrite, not ReadOnly: a reader must be able to recover a WAL left behind by a killed writer.
+        var connection = Storage.SqliteFiles.Open(full, SqliteOpenMode.ReadWrite);
         Execute(connection, "PRAGMA busy_timeout = 5000;");
         return connection;
     }
 
-    public static int Execute(SqliteConnection connection, string sql)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return command.ExecuteNonQuery();
-    }
+    public static int Execute(SqliteConnection connection, string sql) => Storage.SqliteFiles.Execute(connection, sql);
 }
