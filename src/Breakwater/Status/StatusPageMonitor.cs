@@ -17,7 +17,7 @@ public sealed class StatusPageMonitor : IDisposable
     private ITimer? _timer;
     private Task _lastRefresh = Task.CompletedTask;
     private volatile StatusPageResult? _current;
-    private int _refreshing;
+    private bool _refreshing;
     private bool _disposed;
 
     /// <summary>Creates a monitor over <paramref name="client"/>; it polls every <see cref="StatusPageOptions.PollInterval"/> of the client's options.</summary>
@@ -87,15 +87,37 @@ public sealed class StatusPageMonitor : IDisposable
 
     private void Tick()
     {
-        if (Interlocked.Exchange(ref _refreshing, 1) == 1)
-        {
-            return;
-        }
-
-        var task = PollAsync();
+        // The running poll is published under the same lock that claims it, so RefreshAsync never waits on a stale task.
+        TaskCompletionSource done;
         lock (_gate)
         {
-            _lastRefresh = task;
+            if (_refreshing)
+            {
+                return;
+            }
+
+            _refreshing = true;
+            done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _lastRefresh = done.Task;
+        }
+
+        _ = RunPollAsync(done);
+    }
+
+    private async Task RunPollAsync(TaskCompletionSource done)
+    {
+        try
+        {
+            await PollAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                _refreshing = false;
+            }
+
+            done.TrySetResult();
         }
     }
 
@@ -127,10 +149,6 @@ public sealed class StatusPageMonitor : IDisposable
         catch (Exception)
         {
             // The client never throws; this is only a guard so a timer callback can never take the process down.
-        }
-        finally
-        {
-            Volatile.Write(ref _refreshing, 0);
         }
     }
 }
