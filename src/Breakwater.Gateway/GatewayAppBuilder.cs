@@ -198,6 +198,7 @@ public sealed class GatewayAppBuilder
 
         problems.AddRange(GatewayOptionsValidator.Validate(options));
         problems.AddRange(IncidentsSetup.Validate(options));
+        problems.AddRange(DeferralValidation.Validate(options));
         if (problems.Count > 0)
         {
             throw new OptionsValidationException(Options.DefaultName, typeof(GatewayOptions), problems);

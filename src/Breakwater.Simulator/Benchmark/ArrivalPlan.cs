@@ -57,6 +57,19 @@ internal static class ArrivalPlan
             });
         }
 
+        if (scenario.Deferral is { Fraction: > 0 } deferral)
+        {
+            // Its own stream of draws: the arrivals, clients and service times stay those of the scenario without it.
+            var draw = new Random(unchecked((seed * 7919) + 104_729));
+            for (var i = 0; i < plan.Count; i++)
+            {
+                if (draw.NextDouble() < deferral.Fraction)
+                {
+                    plan[i] = plan[i] with { Deferrable = true };
+                }
+            }
+        }
+
         return plan;
     }
 

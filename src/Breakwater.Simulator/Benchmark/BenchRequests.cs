@@ -9,7 +9,10 @@ internal static class BenchRequests
 {
     public const string ApiKey = "sk-ant-bench-0000";
 
-    private static readonly Uri Endpoint = new("http://simulator.invalid/v1/messages");
+    /// <summary>Where the benchmark's requests go (the in-process simulator answers whatever the host).</summary>
+    public static readonly Uri BaseAddress = new("http://simulator.invalid/");
+
+    private static readonly Uri Endpoint = new(BaseAddress, "v1/messages");
 
     public static byte[] Body(PlannedRequest plan)
     {

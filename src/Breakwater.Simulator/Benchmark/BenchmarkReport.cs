@@ -43,6 +43,26 @@ internal sealed record BenchmarkReport(int Seed, IReadOnlyList<ScenarioResult> S
                     w.WriteNumber("fallbackShare", p.FallbackShare);
                     w.WriteNumber("earlyRetries", p.EarlyRetries);
                     w.WriteNumber("truncated", p.Truncated);
+                    if (p.Deferral is { } d)
+                    {
+                        w.WriteStartObject("deferral");
+                        w.WriteNumber("deferrable", d.Deferrable);
+                        w.WriteNumber("completed", d.Completed);
+                        w.WriteNumber("completionRate", d.CompletionRate);
+                        w.WriteNumber("deferred", d.Deferred);
+                        w.WriteNumber("jobsSucceeded", d.JobsSucceeded);
+                        w.WriteNumber("jobsExpired", d.JobsExpired);
+                        w.WriteNumber("jobsFailed", d.JobsFailed);
+                        w.WriteNumber("jobsUnfinished", d.JobsUnfinished);
+                        w.WriteNumber("attemptsPerJob", d.AttemptsPerJob);
+                        w.WriteNumber("jobP50Seconds", d.JobP50Seconds);
+                        w.WriteNumber("jobP99Seconds", d.JobP99Seconds);
+                        w.WriteNumber("nonDeferrable", d.NonDeferrable);
+                        w.WriteNumber("nonDeferrableSucceeded", d.NonDeferrableSucceeded);
+                        w.WriteNumber("nonDeferrableSuccessRate", d.NonDeferrableSuccessRate);
+                        w.WriteEndObject();
+                    }
+
                     w.WriteEndObject();
                 }
 

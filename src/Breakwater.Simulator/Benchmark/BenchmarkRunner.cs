@@ -19,12 +19,12 @@ internal static class BenchmarkRunner
         Action<string>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(scenarios);
-        policies ??= BenchPolicies.All;
+        var policyLists = scenarios.Select(s => policies ?? BenchPolicies.For(s)).ToArray();
         var plans = scenarios.Select(s => ArrivalPlan.Generate(s, seed)).ToArray();
         var jobs = new List<(int Scenario, int Policy)>();
         for (var s = 0; s < scenarios.Count; s++)
         {
-            for (var p = -1; p < policies.Count; p++)
+            for (var p = -1; p < policyLists[s].Count; p++)
             {
                 jobs.Add((s, p));
             }
@@ -45,18 +45,19 @@ internal static class BenchmarkRunner
                 return;
             }
 
-            traces[(job.Scenario, job.Policy)] = PolicyRun.Run(scenario, plan, policies[job.Policy], seed, configure: configureBreakwater);
-            progress?.Invoke($"{scenario.Name}: {policies[job.Policy]} done");
+            var policy = policyLists[job.Scenario][job.Policy];
+            traces[(job.Scenario, job.Policy)] = PolicyRun.Run(scenario, plan, policy, seed, configure: configureBreakwater);
+            progress?.Invoke($"{scenario.Name}: {policy} done");
         });
 
         var results = new List<ScenarioResult>(scenarios.Count);
         for (var s = 0; s < scenarios.Count; s++)
         {
             var oracle = oracles[s];
-            var rows = new List<PolicyResult>(policies.Count);
-            for (var p = 0; p < policies.Count; p++)
+            var rows = new List<PolicyResult>(policyLists[s].Count);
+            for (var p = 0; p < policyLists[s].Count; p++)
             {
-                rows.Add(Metrics.Compute(policies[p], scenarios[s], traces[(s, p)], oracle.Successes));
+                rows.Add(Metrics.Compute(policyLists[s][p], scenarios[s], traces[(s, p)], oracle.Successes));
             }
 
             results.Add(new ScenarioResult(scenarios[s].Name, oracle.Successes, rows));

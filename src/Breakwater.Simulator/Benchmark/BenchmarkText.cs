@@ -33,6 +33,36 @@ internal static class BenchmarkText
         ];
     }
 
+    /// <summary>Columns of the deferral table (scenarios with a <c>deferral</c> section).</summary>
+    public static IReadOnlyList<string> DeferralHeaders { get; } =
+        ["scenario", "policy", "deferrable", "completed", "completion", "deferred", "jobs ok", "expired", "failed", "unfinished", "tries/job", "job p50 min", "job p99 min", "non-deferrable", "non-def. success"];
+
+    public static IReadOnlyList<string> DeferralCells(ScenarioResult scenario, PolicyResult p)
+    {
+        ArgumentNullException.ThrowIfNull(scenario);
+        ArgumentNullException.ThrowIfNull(p);
+        var d = p.Deferral ?? throw new ArgumentException("The row has no deferral figures.", nameof(p));
+        var c = CultureInfo.InvariantCulture;
+        return
+        [
+            scenario.Name,
+            p.Policy,
+            d.Deferrable.ToString(c),
+            d.Completed.ToString(c),
+            d.CompletionRate.ToString("0.000", c),
+            d.Deferred.ToString(c),
+            d.JobsSucceeded.ToString(c),
+            d.JobsExpired.ToString(c),
+            d.JobsFailed.ToString(c),
+            d.JobsUnfinished.ToString(c),
+            d.AttemptsPerJob.ToString("0.00", c),
+            (d.JobP50Seconds / 60.0).ToString("0.0", c),
+            (d.JobP99Seconds / 60.0).ToString("0.0", c),
+            d.NonDeferrable.ToString(c),
+            d.NonDeferrableSuccessRate.ToString("0.000", c),
+        ];
+    }
+
     /// <summary>A Markdown table (docs/benchmarks.md) of every row.</summary>
     public static string Markdown(BenchmarkReport report)
     {
@@ -64,8 +94,32 @@ internal static class BenchmarkText
             rows.AddRange(s.Policies.Select(p => Cells(s, p)));
         }
 
-        var widths = Enumerable.Range(0, Headers.Count).Select(i => rows.Max(r => r[i].Length)).ToArray();
         var sb = new StringBuilder();
+        Align(sb, rows);
+        var deferral = new List<IReadOnlyList<string>> { DeferralHeaders };
+        foreach (var s in report.Scenarios)
+        {
+            deferral.AddRange(s.Policies.Where(p => p.Deferral is not null).Select(p => DeferralCells(s, p)));
+        }
+
+        if (deferral.Count > 1)
+        {
+            sb.Append('\n');
+            Align(sb, deferral);
+            sb.Append('\n');
+        }
+
+        foreach (var s in report.Scenarios)
+        {
+            sb.Append(s.Name).Append(": oracle successes ").Append(s.OracleSuccesses.ToString(CultureInfo.InvariantCulture)).Append('\n');
+        }
+
+        return sb.ToString();
+    }
+
+    private static void Align(StringBuilder sb, List<IReadOnlyList<string>> rows)
+    {
+        var widths = Enumerable.Range(0, rows[0].Count).Select(i => rows.Max(r => r[i].Length)).ToArray();
         foreach (var row in rows)
         {
             for (var i = 0; i < row.Count; i++)
@@ -80,12 +134,5 @@ internal static class BenchmarkText
 
             sb.Append('\n');
         }
-
-        foreach (var s in report.Scenarios)
-        {
-            sb.Append(s.Name).Append(": oracle successes ").Append(s.OracleSuccesses.ToString(CultureInfo.InvariantCulture)).Append('\n');
-        }
-
-        return sb.ToString();
     }
 }

@@ -55,6 +55,73 @@ internal static class Metrics
             FallbackShare = Ratio(fallback, succeeded),
             EarlyRetries = trace.EarlyRetries,
             Truncated = truncated,
+            Deferral = scenario.Deferral is null ? null : ComputeDeferral(trace),
+        };
+    }
+
+    /// <summary>Deferrable requests complete live or as a job within their deadline; the rest are judged as usual.</summary>
+    public static DeferralResult ComputeDeferral(RunTrace trace)
+    {
+        ArgumentNullException.ThrowIfNull(trace);
+        int deferrable = 0, completed = 0, deferred = 0, ok = 0, expired = 0, failed = 0, unfinished = 0, attempts = 0, others = 0, othersOk = 0;
+        var jobTimes = new List<double>();
+        for (var i = 0; i < trace.Plan.Count; i++)
+        {
+            var live = trace.Outcomes[i].Succeeded;
+            if (!trace.Plan[i].Deferrable)
+            {
+                others++;
+                othersOk += live ? 1 : 0;
+                continue;
+            }
+
+            deferrable++;
+            var job = trace.Deferred?[i];
+            if (job is { } j)
+            {
+                deferred++;
+                attempts += j.Attempts;
+                switch (j.State)
+                {
+                    case Breakwater.Deferral.DeferredJobState.Succeeded when j.Succeeded:
+                        ok++;
+                        jobTimes.Add(j.CompletedAfterSeconds);
+                        break;
+                    case Breakwater.Deferral.DeferredJobState.Expired:
+                        expired++;
+                        break;
+                    case Breakwater.Deferral.DeferredJobState.Queued or Breakwater.Deferral.DeferredJobState.Running:
+                        unfinished++;
+                        break;
+                    default:
+                        failed++;
+                        break;
+                }
+            }
+
+            if (live || job is { Succeeded: true })
+            {
+                completed++;
+            }
+        }
+
+        jobTimes.Sort();
+        return new DeferralResult
+        {
+            Deferrable = deferrable,
+            Completed = completed,
+            CompletionRate = Ratio(completed, deferrable),
+            Deferred = deferred,
+            JobsSucceeded = ok,
+            JobsExpired = expired,
+            JobsFailed = failed,
+            JobsUnfinished = unfinished,
+            AttemptsPerJob = deferred == 0 ? 0 : Round(attempts / (double)deferred),
+            JobP50Seconds = (long)Math.Round(Percentile(jobTimes, 0.50)),
+            JobP99Seconds = (long)Math.Round(Percentile(jobTimes, 0.99)),
+            NonDeferrable = others,
+            NonDeferrableSucceeded = othersOk,
+            NonDeferrableSuccessRate = Ratio(othersOk, others),
         };
     }
 

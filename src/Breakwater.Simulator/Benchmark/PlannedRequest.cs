@@ -26,6 +26,9 @@ internal sealed record PlannedRequest
 
     public int MaxTokens { get; init; } = 1024;
 
+    /// <summary>May wait for a deferred job (scenarios with a <c>deferral</c> section only).</summary>
+    public bool Deferrable { get; init; }
+
     /// <summary>The service time this request would take on <paramref name="model"/>.</summary>
     public TimeSpan ServiceTimeOn(ScenarioModel model)
     {

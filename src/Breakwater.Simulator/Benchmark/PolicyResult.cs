@@ -29,4 +29,7 @@ internal sealed record PolicyResult
     public required int EarlyRetries { get; init; }
 
     public required int Truncated { get; init; }
+
+    /// <summary>Deferral figures; only in scenarios with a <c>deferral</c> section.</summary>
+    public DeferralResult? Deferral { get; init; }
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using Breakwater.Deferral;
 using Breakwater.Simulator.Scenarios;
 using Breakwater.Simulator.Time;
 
@@ -22,6 +23,7 @@ internal sealed class PolicyRun
     private readonly HttpMessageInvoker[] _clients;
     private readonly TimeSpan _deadline;
     private readonly DateTimeOffset _origin;
+    private readonly Deferrals? _deferrals;
     private int _next;
     private ITimer? _arrivals;
 
@@ -35,8 +37,11 @@ internal sealed class PolicyRun
         _origin = simulator.ScenarioStart;
         var upstream = simulator.CreateHandler();
         var attemptTimeout = TimeSpan.FromSeconds(scenario.AttemptTimeoutSeconds);
-        var policyIndex = Math.Max(0, BenchPolicies.All.ToList().IndexOf(policy));
+        // breakwater-defer draws the same jitter as breakwater: both runs are identical until the first deferral.
+        var defer = policy == BenchPolicies.BreakwaterDefer && scenario.Deferral is not null;
+        var policyIndex = Math.Max(0, BenchPolicies.All.ToList().IndexOf(defer ? BenchPolicies.Breakwater : policy));
         _clients = new HttpMessageInvoker[clients];
+        var breakwaterHandlers = new BreakwaterHandler[clients];
         for (var i = 0; i < clients; i++)
         {
             var random = new Random(unchecked((seed * 1_000_003) + (policyIndex * 10_007) + i));
@@ -47,10 +52,16 @@ internal sealed class PolicyRun
                 BenchPolicies.SdkDefault => new SdkDefaultHandler(_clock, random, attemptTimeout) { InnerHandler = tap },
                 BenchPolicies.Naive529 => new Naive529Handler(_clock, random, attemptTimeout) { InnerHandler = tap },
                 BenchPolicies.PollyStandard => new PollyStandardHandler(_clock, random, attemptTimeout) { InnerHandler = tap },
-                BenchPolicies.Breakwater => new BreakwaterHandler(BreakwaterOptionsFor(scenario, i, configure), _clock, random) { InnerHandler = tap },
+                BenchPolicies.Breakwater or BenchPolicies.BreakwaterDefer => breakwaterHandlers[i] = new BreakwaterHandler(BreakwaterOptionsFor(scenario, i, configure), _clock, random) { InnerHandler = tap },
                 _ => throw new ArgumentException($"Unknown policy '{policy}'.", nameof(policy)),
             };
             _clients[i] = new HttpMessageInvoker(handler, disposeHandler: false);
+        }
+
+        if (defer)
+        {
+            _deferrals = new Deferrals(this, breakwaterHandlers);
+            _trace.Deferred = new DeferredOutcome?[plan.Count];
         }
     }
 
@@ -94,8 +105,16 @@ internal sealed class PolicyRun
                 _arrivals = _clock.CreateTimer(static s => ((PolicyRun)s!).OnArrivals(), this, Due(_plan[0]), Timeout.InfiniteTimeSpan);
             }
 
-            _clock.RunUntil(_origin + TimeSpan.FromSeconds(_scenario.RunSeconds) + _deadline + TimeSpan.FromSeconds(1));
+            var tail = _deadline;
+            if (_deferrals is not null)
+            {
+                _deferrals.Start();
+                tail = TimeSpan.FromSeconds(Math.Max(_deadline.TotalSeconds, _scenario.Deferral!.DeadlineSeconds)) + Deferrals.PollInterval;
+            }
+
+            _clock.RunUntil(_origin + TimeSpan.FromSeconds(_scenario.RunSeconds) + tail + TimeSpan.FromSeconds(1));
             _arrivals?.Dispose();
+            _deferrals?.Finish(_trace);
             return _trace;
         }
         finally
@@ -128,9 +147,13 @@ internal sealed class PolicyRun
     private async Task CallAsync(PlannedRequest plan)
     {
         var started = _clock.GetUtcNow();
+
+        // The live call is exactly what it is without deferral (same deadline D); only its failure is handled differently.
+        var deferrable = _deferrals is not null && plan.Deferrable;
         using var deadline = new CancellationTokenSource(_deadline, _clock);
         using var request = BenchRequests.Create(plan);
         var outcome = default(RequestOutcome);
+        var defer = false;
         try
         {
             using var response = await _clients[plan.Client].SendAsync(request, deadline.Token).ConfigureAwait(false);
@@ -139,13 +162,24 @@ internal sealed class PolicyRun
                 var body = await response.Content.ReadAsByteArrayAsync(deadline.Token).ConfigureAwait(false);
                 outcome = Judge(body, IsStream(response), plan, _clock.GetUtcNow() - started);
             }
+            else
+            {
+                defer = deferrable && DeferralPolicy.IsDeferrable(response);
+            }
         }
         catch (Exception e) when (e is OperationCanceledException or HttpRequestException or IOException or TimeoutException or InvalidOperationException or BreakwaterException)
         {
-            // The call failed as its caller would see it: deadline, transport, policy gave up.
+            // The call failed as its caller would see it: deadline, transport, policy gave up. A caller whose own deadline
+            // passed while Breakwater was still holding the call (in its queue, or waiting out a breaker) could not be
+            // served now either: it defers too.
+            defer = deferrable && (DeferralPolicy.IsDeferrable(e) || (e is OperationCanceledException && deadline.IsCancellationRequested));
         }
 
         _trace.Outcomes[plan.Index] = outcome;
+        if (defer)
+        {
+            await _deferrals!.DeferAsync(plan).ConfigureAwait(false);
+        }
     }
 
     private static bool IsStream(HttpResponseMessage response)
@@ -171,5 +205,102 @@ internal sealed class PolicyRun
         return span.IndexOf("\"type\":\"message\""u8) >= 0
             ? new RequestOutcome { Succeeded = true, LatencyMs = latency.TotalMilliseconds, ServedModel = UpstreamTap.ModelOf(span) ?? plan.Model.Name }
             : default;
+    }
+
+    /// <summary>
+    /// breakwater-defer: per client, as an application would wire the library, a job store and a
+    /// <see cref="DeferralWorker"/> over that client's own <see cref="BreakwaterHandler"/> (so the worker sees the same
+    /// health and adaptive limit as the client's live calls). The workers are polled from a timer on the virtual clock.
+    /// </summary>
+    private sealed class Deferrals
+    {
+        public static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(5);
+
+        /// <summary>
+        /// Jobs each of the 50 clients (application instances) sends at once: 50 fleet-wide, about the spare capacity
+        /// of the model after the incident. The library default (4) is sized for one gateway; a fleet of instances
+        /// that each drain their own queue must share that out (see docs/deferral.md).
+        /// </summary>
+        public const int JobsPerClient = 1;
+
+        private readonly PolicyRun _run;
+        private readonly MemoryJobStore[] _stores;
+        private readonly DeferralWorker[] _workers;
+        private readonly Dictionary<(int Client, string Id), PlannedRequest> _plans = [];
+        private ITimer? _poll;
+
+        public Deferrals(PolicyRun run, BreakwaterHandler[] handlers)
+        {
+            _run = run;
+            _stores = new MemoryJobStore[handlers.Length];
+            _workers = new DeferralWorker[handlers.Length];
+            for (var i = 0; i < handlers.Length; i++)
+            {
+                var client = i;
+                _stores[i] = new MemoryJobStore(run._clock);
+                _workers[i] = new DeferralWorker(
+                    _stores[i],
+                    run._clients[i],
+                    handlers[i].GetHealth,
+                    new DeferralWorkerOptions
+                    {
+                        PollInterval = PollInterval,
+                        TrackCounts = false,
+                        MaxInFlight = JobsPerClient,
+                        UpstreamBaseAddress = BenchRequests.BaseAddress,
+                        PrepareRequest = (job, request, _) =>
+                        {
+                            request.Headers.TryAddWithoutValidation("x-api-key", BenchRequests.ApiKey);
+                            request.Options.Set(UpstreamTap.PlanOption, _plans[(client, job.Id)]);
+                            return Task.CompletedTask;
+                        },
+                    },
+                    run._clock);
+            }
+        }
+
+        public void Start() =>
+            _poll = _run._clock.CreateTimer(static s => ((Deferrals)s!).Poll(), this, PollInterval, PollInterval);
+
+        public async Task DeferAsync(PlannedRequest plan)
+        {
+            using var request = BenchRequests.Create(plan);
+            var deferred = await DeferredRequest.FromAsync(request).ConfigureAwait(false);
+            var deadline = _run._origin + TimeSpan.FromSeconds(plan.ArrivalSeconds + _run._scenario.Deferral!.DeadlineSeconds);
+            var result = await _stores[plan.Client].EnqueueAsync("bench", null, plan.Model.Name, deferred, deadline).ConfigureAwait(false);
+            _plans[(plan.Client, result.Job.Id)] = plan;
+        }
+
+        public void Finish(RunTrace trace)
+        {
+            _poll?.Dispose();
+            for (var client = 0; client < _stores.Length; client++)
+            {
+                foreach (var job in _stores[client].All)
+                {
+                    var plan = _plans[(client, job.Id)];
+                    var arrival = _run._origin + TimeSpan.FromSeconds(plan.ArrivalSeconds);
+                    trace.Deferred![plan.Index] = new DeferredOutcome
+                    {
+                        State = job.State,
+                        Attempts = job.Attempts,
+                        Succeeded = job.State == DeferredJobState.Succeeded && job.CompletedAt <= job.Deadline && Whole(job),
+                        CompletedAfterSeconds = job.CompletedAt is { } done ? (done - arrival).TotalSeconds : 0,
+                    };
+                }
+            }
+        }
+
+        /// <summary>A job's stored answer judged as its caller would: a whole message.</summary>
+        private static bool Whole(DeferredJob job) =>
+            job.Response is { } r && r.Body.Span.IndexOf("\"type\":\"message\""u8) >= 0;
+
+        private void Poll()
+        {
+            foreach (var worker in _workers)
+            {
+                _ = worker.RunOnceAsync();
+            }
+        }
     }
 }

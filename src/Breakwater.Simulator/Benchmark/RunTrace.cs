@@ -20,6 +20,9 @@ internal sealed class RunTrace
     /// <summary>When each upstream attempt was sent, in scenario seconds.</summary>
     public List<double> AttemptTimes { get; } = [];
 
+    /// <summary>Per logical request, its deferred job's outcome (null: not deferred); null for runs that do not defer.</summary>
+    public DeferredOutcome?[]? Deferred { get; set; }
+
     /// <summary>Retries sent while a retry-after the same client had been given was still running.</summary>
     public int EarlyRetries { get; set; }
 }

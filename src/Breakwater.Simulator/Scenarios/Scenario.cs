@@ -49,6 +49,9 @@ public sealed record Scenario
     /// <summary>529s disguised as HTML 503 pages; <c>null</c> (default) means none.</summary>
     public ScenarioMasked? Masked { get; init; }
 
+    /// <summary>Optional benchmark variant: a share of requests may be deferred (see <see cref="ScenarioDeferral"/>).</summary>
+    public ScenarioDeferral? Deferral { get; init; }
+
     /// <summary>The fallback chain a client may use, most preferred first (default empty).</summary>
     public IReadOnlyList<string> FallbackChain { get; init; } = [];
 

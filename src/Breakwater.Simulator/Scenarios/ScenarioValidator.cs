@@ -134,6 +134,15 @@ internal static class ScenarioValidator
             Window(p, "midStream", ms.StartSeconds, ms.EndSeconds);
         }
 
+        if (s.Deferral is { } df)
+        {
+            Fraction(p, "deferral.fraction", df.Fraction);
+            if (!(df.DeadlineSeconds >= s.DeadlineSeconds) || double.IsInfinity(df.DeadlineSeconds))
+            {
+                p.Add($"deferral.deadlineSeconds: must be finite and at least deadlineSeconds ({s.DeadlineSeconds})");
+            }
+        }
+
         if (s.Masked is { } mk)
         {
             Fraction(p, "masked.fraction", mk.Fraction);

@@ -16,6 +16,7 @@ internal sealed class AdaptiveLimiter
     private double _limit;
     private int _inFlight;
     private long _lastDecrease = long.MinValue;
+    private long _lastWaitTicks = long.MinValue;
 
     public AdaptiveLimiter(ConcurrencyOptions options, TimeProvider time)
     {
@@ -57,6 +58,18 @@ internal sealed class AdaptiveLimiter
         }
     }
 
+    /// <summary>When a call last found the limit full and had to wait (or was refused); null if never.</summary>
+    public DateTimeOffset? LastWaitAt
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _lastWaitTicks == long.MinValue ? null : new DateTimeOffset(_lastWaitTicks, TimeSpan.Zero);
+            }
+        }
+    }
+
     /// <summary>Takes a slot, waiting at most <paramref name="maxWait"/>; <c>null</c> when the queue is full or the wait ran out.</summary>
     public Task<LimiterLease?> AcquireAsync(TimeSpan maxWait, CancellationToken cancellationToken)
     {
@@ -69,6 +82,8 @@ internal sealed class AdaptiveLimiter
                 return Task.FromResult<LimiterLease?>(new LimiterLease(this));
             }
 
+            // Demand met the limit: deferred work reads this as "not healthy yet" (DeferralWorker).
+            _lastWaitTicks = _time.GetUtcNow().UtcTicks;
             if (_queue.Count >= _options.MaxQueue || maxWait <= TimeSpan.Zero)
             {
                 return Task.FromResult<LimiterLease?>(null);

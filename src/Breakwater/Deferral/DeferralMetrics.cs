@@ -12,5 +12,15 @@ internal static class DeferralMetrics
     /// <summary>Jobs that reached a final state, tagged state (succeeded, failed, expired).</summary>
     public static readonly Counter<long> Finished = Meter.CreateCounter<long>("breakwater.deferral.finished", "{job}", "Deferred jobs that reached a final state.");
 
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<DeferralWorker, byte> Workers = new();
+
+    /// <summary>Queued jobs of every running worker, as of each worker's last poll.</summary>
+    public static readonly ObservableGauge<long> Queued = Meter.CreateObservableGauge(
+        "breakwater.deferral.queued", () => Workers.Keys.Sum(w => w.Queued), "{job}", "Deferred jobs waiting in the queue.");
+
+    public static void Track(DeferralWorker worker) => Workers.TryAdd(worker, 0);
+
+    public static void Untrack(DeferralWorker worker) => Workers.TryRemove(worker, out _);
+
     public static readonly Counter<long> Requeued = Meter.CreateCounter<long>("breakwater.deferral.requeued", "{attempt}", "Deferred job attempts that put the job back in the queue.");
 }

@@ -7,8 +7,9 @@ namespace Breakwater.Deferral;
 
 /// <summary>
 /// Drains an <see cref="IDeferredJobStore"/>: earliest deadline first, at most <see cref="DeferralWorkerOptions.MaxInFlight"/>
-/// jobs at once, through an invoker (normally backed by a <see cref="BreakwaterHandler"/>). Jobs for a model whose
-/// breaker is open, or whose concurrency limit is already used by live traffic, wait: live calls come first.
+/// jobs at once, through an invoker (normally backed by a <see cref="BreakwaterHandler"/>). A model's jobs wait until it
+/// is healthy again (breaker closed, throttle not rejecting, no overload signal for <see cref="DeferralWorkerOptions.QuietPeriod"/>)
+/// and then go at the pace its adaptive concurrency limit leaves free after live traffic: live calls come first.
 /// A 2xx becomes succeeded and any other final answer (a 4xx other than 408/429) failed, both with the response
 /// exactly as returned; overloads, 5xx and transport errors put the job back with its last error, and a job still
 /// queued at its deadline becomes expired. On <see cref="StartAsync"/>, jobs left running by a crash are queued again:
@@ -23,10 +24,13 @@ public sealed class DeferralWorker : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, Task> _inFlight = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Ramp> _ramps = new(StringComparer.Ordinal);
+    private readonly Lock _rampGate = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly SemaphoreSlim _pollGate = new(1, 1);
     private ITimer? _timer;
     private int _disposed;
+    private IReadOnlyDictionary<DeferredJobState, long> _counts = new Dictionary<DeferredJobState, long>();
 
     /// <summary>Creates the worker; nothing runs until <see cref="StartAsync"/> (or <see cref="RunOnceAsync"/>).</summary>
     /// <param name="store">The queue.</param>
@@ -43,9 +47,9 @@ public sealed class DeferralWorker : IAsyncDisposable
         _invoker = invoker;
         _health = health ?? (static () => []);
         _options = options ?? new DeferralWorkerOptions();
-        if (_options.MaxInFlight < 1)
+        if (_options.Validate() is { Count: > 0 } problems)
         {
-            throw new ArgumentOutOfRangeException(nameof(options), _options.MaxInFlight, "MaxInFlight must be at least 1.");
+            throw new ArgumentException(string.Join(" ", problems), nameof(options));
         }
 
         _time = timeProvider ?? TimeProvider.System;
@@ -54,6 +58,12 @@ public sealed class DeferralWorker : IAsyncDisposable
 
     /// <summary>Jobs being sent upstream now.</summary>
     public int InFlight => _inFlight.Count;
+
+    /// <summary>Jobs per state in the store as of the last poll (empty before the first); the dashboard's queue depth.</summary>
+    public IReadOnlyDictionary<DeferredJobState, long> Counts => Volatile.Read(ref _counts);
+
+    /// <summary>Queued jobs as of the last poll (the <c>breakwater.deferral.queued</c> gauge).</summary>
+    public long Queued => Counts.TryGetValue(DeferredJobState.Queued, out var queued) ? queued : 0;
 
     /// <summary>Requeues jobs a crash left running, then polls every <see cref="DeferralWorkerOptions.PollInterval"/>.</summary>
     /// <param name="cancellationToken">Cancels the recovery.</param>
@@ -66,6 +76,8 @@ public sealed class DeferralWorker : IAsyncDisposable
             DeferralLog.Recovered(_logger, recovered);
         }
 
+        Volatile.Write(ref _counts, await _store.CountAsync(cancellationToken).ConfigureAwait(false));
+        DeferralMetrics.Track(this);
         _timer = _time.CreateTimer(static s => ((DeferralWorker)s!).OnTick(), this, _options.PollInterval, _options.PollInterval);
     }
 
@@ -93,6 +105,11 @@ public sealed class DeferralWorker : IAsyncDisposable
                 await NotifyAsync(onCompleted, cancellationToken).ConfigureAwait(false);
             }
 
+            if (_options.TrackCounts)
+            {
+                Volatile.Write(ref _counts, await _store.CountAsync(cancellationToken).ConfigureAwait(false));
+            }
+
             var free = _options.MaxInFlight - _inFlight.Count;
             if (free <= 0 || _stopping.IsCancellationRequested)
             {
@@ -100,8 +117,10 @@ public sealed class DeferralWorker : IAsyncDisposable
             }
 
             var health = _health();
-            var blocked = health.Where(h => !CanRun(h.Model, [h])).Select(h => h.Model).Distinct(StringComparer.Ordinal).ToList();
+            var now = _time.GetUtcNow();
+            var blocked = health.Where(h => Headroom(h, now) <= 0).Select(h => h.Model).Distinct(StringComparer.Ordinal).ToList();
             var candidates = await _store.PeekQueuedAsync(Math.Max(free * 8, 64), blocked, cancellationToken).ConfigureAwait(false);
+            var headroom = new Dictionary<string, int>(StringComparer.Ordinal);
             var started = 0;
             foreach (var job in candidates)
             {
@@ -110,8 +129,23 @@ public sealed class DeferralWorker : IAsyncDisposable
                     break;
                 }
 
-                if (_inFlight.ContainsKey(job.Id) || !CanRun(job.Model, health))
+                if (_inFlight.ContainsKey(job.Id))
                 {
+                    continue;
+                }
+
+                // Each model gets at most its own headroom per poll: the adaptive limit paces the drain, not MaxInFlight
+                // alone, and a model that just became healthy again starts with one job (slow start, see Ramp).
+                var key = job.Model ?? "";
+                if (!headroom.TryGetValue(key, out var left))
+                {
+                    left = job.Model is null ? int.MaxValue : HeadroomOf(job.Model, health, now);
+                    left = Math.Min(left, RampAllows(key, healthy: left > 0));
+                }
+
+                if (left <= 0)
+                {
+                    headroom[key] = 0;
                     continue;
                 }
 
@@ -120,10 +154,12 @@ public sealed class DeferralWorker : IAsyncDisposable
                     continue;
                 }
 
+                headroom[key] = left == int.MaxValue ? left : left - 1;
                 started++;
                 var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                 _inFlight[job.Id] = done.Task;
-                _ = RunJobAsync(job, done);
+                var epoch = RampStarted(key);
+                _ = RunJobAsync(job, done, epoch);
             }
 
             return started;
@@ -146,6 +182,7 @@ public sealed class DeferralWorker : IAsyncDisposable
             return;
         }
 
+        DeferralMetrics.Untrack(this);
         if (_timer is not null)
         {
             await _timer.DisposeAsync().ConfigureAwait(false);
@@ -184,28 +221,109 @@ public sealed class DeferralWorker : IAsyncDisposable
         }
     }
 
-    private static bool CanRun(string? model, IReadOnlyList<ModelHealth> health)
+    /// <summary>
+    /// How many more jobs the model takes now: none while its breaker is not closed, while the throttle still rejects,
+    /// or within <see cref="DeferralWorkerOptions.QuietPeriod"/> of its last overload signal ("healthy again"); else what
+    /// is left of its adaptive concurrency limit after live traffic (live calls come first, so nothing while calls queue).
+    /// </summary>
+    private int Headroom(ModelHealth h, DateTimeOffset now)
     {
-        if (model is null)
+        if (h.Breaker is not "closed" || h.ThrottleProbability > 0 || h.Queued > 0)
         {
-            return true;
+            return 0;
         }
 
+        // Healthy again = quiet: no overload signal, and no live call that had to wait for a slot, for a whole period.
+        if ((h.LastOverloadAt is { } overload && now - overload < _options.QuietPeriod)
+            || (h.LastLimitWaitAt is { } wait && now - wait < _options.QuietPeriod))
+        {
+            return 0;
+        }
+
+        // Jobs only fill the limit up to a share of it: the rest stays free for live calls arriving meanwhile. A small
+        // limit (shrunk during the incident; jobs do not grow it) still lets one job through when nothing is in flight.
+        return Math.Max(0, Math.Max(1, (int)Math.Floor(h.ConcurrencyLimit * _options.MaxLimitShare)) - h.InFlight);
+    }
+
+    private int RampAllows(string model, bool healthy)
+    {
+        lock (_rampGate)
+        {
+            if (!_ramps.TryGetValue(model, out var ramp))
+            {
+                ramp = new Ramp();
+                _ramps[model] = ramp;
+            }
+
+            if (!healthy)
+            {
+                if (ramp.Window > 1)
+                {
+                    ramp.Window = 1;
+                    ramp.Epoch++;
+                }
+
+                return 0;
+            }
+
+            return Math.Min(_options.MaxInFlight, Math.Max(0, (int)Math.Floor(ramp.Window) - ramp.Running));
+        }
+    }
+
+    private int RampStarted(string model)
+    {
+        lock (_rampGate)
+        {
+            if (!_ramps.TryGetValue(model, out var ramp))
+            {
+                return 0;
+            }
+
+            ramp.Running++;
+            return ramp.Epoch;
+        }
+    }
+
+    /// <summary>A job's attempt ended: a final answer widens the model's window by one job per window's worth of answers; a transient one closes it to one.</summary>
+    private void RampEnded(string model, bool final, int epoch)
+    {
+        lock (_rampGate)
+        {
+            if (!_ramps.TryGetValue(model, out var ramp))
+            {
+                return;
+            }
+
+            ramp.Running = Math.Max(0, ramp.Running - 1);
+            if (!final)
+            {
+                ramp.Window = 1;
+                ramp.Epoch++;
+            }
+            else if (epoch == ramp.Epoch)
+            {
+                // Answers to jobs sent before the last trouble say nothing about now: only newer ones widen the window.
+                ramp.Window = Math.Min(_options.MaxInFlight, ramp.Window + (1.0 / ramp.Window));
+            }
+        }
+    }
+
+    private int HeadroomOf(string model, IReadOnlyList<ModelHealth> health, DateTimeOffset now)
+    {
+        var seen = false;
+        var total = int.MaxValue;
         foreach (var h in health)
         {
-            if (!string.Equals(h.Model, model, StringComparison.Ordinal))
+            if (string.Equals(h.Model, model, StringComparison.Ordinal))
             {
-                continue;
-            }
-
-            // Open or isolated: the handler would refuse locally anyway. A full limit: live traffic goes first.
-            if (h.Breaker is "open" or "isolated" || h.InFlight >= h.ConcurrencyLimit || h.Queued > 0)
-            {
-                return false;
+                // Several clients of one registry may report the model: the tightest one decides.
+                total = Math.Min(total, Headroom(h, now));
+                seen = true;
             }
         }
 
-        return true;
+        // A model never called yet has no state to judge by: MaxInFlight alone bounds it until its first answers.
+        return seen ? total : int.MaxValue;
     }
 
     private void OnTick()
@@ -228,12 +346,14 @@ public sealed class DeferralWorker : IAsyncDisposable
         }
     }
 
-    private async Task RunJobAsync(DeferredJob job, TaskCompletionSource done)
+    private async Task RunJobAsync(DeferredJob job, TaskCompletionSource done, int epoch)
     {
+        var final = false;
         try
         {
-            await Task.Yield();
-            await AttemptAsync(job).ConfigureAwait(false);
+            // No Task.Yield: the send is asynchronous anyway, and staying on the poll's thread keeps virtual-time runs
+            // (the benchmark) deterministic.
+            final = await AttemptAsync(job).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -241,25 +361,29 @@ public sealed class DeferralWorker : IAsyncDisposable
         }
         finally
         {
+            RampEnded(job.Model ?? "", final, epoch);
             _inFlight.TryRemove(job.Id, out _);
             done.TrySetResult();
         }
     }
 
-    private async Task AttemptAsync(DeferredJob job)
+    private async Task<bool> AttemptAsync(DeferredJob job)
     {
         if (_stopping.IsCancellationRequested)
         {
             await _store.RequeueAsync(job.Id, "worker stopped before the job was sent", CancellationToken.None).ConfigureAwait(false);
-            return;
+            return false;
         }
 
-        using var timeout = new CancellationTokenSource(_options.AttemptTimeout, _time);
+        // An attempt never outlives the job's deadline: a job finished late would be reported as succeeded after it.
+        var left = job.Deadline - _time.GetUtcNow();
+        using var timeout = new CancellationTokenSource(left < _options.AttemptTimeout ? (left > TimeSpan.Zero ? left : TimeSpan.FromTicks(1)) : _options.AttemptTimeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, _stopping.Token);
         DeferredResponse response;
         try
         {
             using var request = DeferredHttp.ToRequest(job, _options.UpstreamBaseAddress);
+            request.Options.Set(BreakwaterRequestOptions.Background, true);
             if (_options.PrepareRequest is { } prepare)
             {
                 await prepare(job, request, linked.Token).ConfigureAwait(false);
@@ -271,16 +395,16 @@ public sealed class DeferralWorker : IAsyncDisposable
         catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or IOException)
         {
             var error = _stopping.IsCancellationRequested ? "worker stopped while the job was running"
-                : timeout.IsCancellationRequested ? "attempt timed out"
+                : timeout.IsCancellationRequested ? (_time.GetUtcNow() >= job.Deadline ? "deadline reached while the job was running" : "attempt timed out")
                 : "transport error: " + ex.GetType().Name;
             await RequeueAsync(job, error).ConfigureAwait(false);
-            return;
+            return false;
         }
 
         if (DeferredHttp.IsTransient(response))
         {
             await RequeueAsync(job, DeferredHttp.Describe(response)).ConfigureAwait(false);
-            return;
+            return false;
         }
 
         var state = response.StatusCode is >= 200 and < 300 ? DeferredJobState.Succeeded : DeferredJobState.Failed;
@@ -289,6 +413,8 @@ public sealed class DeferralWorker : IAsyncDisposable
             DeferralMetrics.Finished.Add(1, new KeyValuePair<string, object?>("state", state == DeferredJobState.Succeeded ? "succeeded" : "failed"));
             DeferralLog.Completed(_logger, job.Id, state, response.StatusCode);
         }
+
+        return true;
     }
 
     private async Task RequeueAsync(DeferredJob job, string error)
@@ -296,5 +422,16 @@ public sealed class DeferralWorker : IAsyncDisposable
         DeferralLog.Requeued(_logger, job.Id, error);
         DeferralMetrics.Requeued.Add(1);
         await _store.RequeueAsync(job.Id, error, CancellationToken.None).ConfigureAwait(false);
+    }
+
+    /// <summary>Slow start per model: how many jobs may run at once (grows as jobs get final answers, back to one on trouble).</summary>
+    private sealed class Ramp
+    {
+        public double Window { get; set; } = 1;
+
+        public int Running { get; set; }
+
+        /// <summary>Counts resets, so answers to jobs started before one do not widen the window.</summary>
+        public int Epoch { get; set; }
     }
 }

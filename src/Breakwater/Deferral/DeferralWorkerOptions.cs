@@ -6,6 +6,22 @@ public sealed class DeferralWorkerOptions
     /// <summary>Most jobs sent upstream at once, so the end of an incident is not met by a thundering herd. Default 4.</summary>
     public int MaxInFlight { get; set; } = 4;
 
+    /// <summary>
+    /// How long a model must go without an overload signal (529, overloaded stream error, attempt timeout) before its
+    /// jobs are sent again: the worker's own failed attempts count too, so during an incident it probes at most once per
+    /// period instead of adding load. A live call that had to wait for a concurrency slot also restarts the period. Default 5 minutes.
+    /// </summary>
+    public TimeSpan QuietPeriod { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Whether every poll counts the jobs per state (<see cref="DeferralWorker.Counts"/>, the queue-depth gauge). Default <c>true</c>.</summary>
+    public bool TrackCounts { get; set; } = true;
+
+    /// <summary>
+    /// Share of a model's adaptive concurrency limit that live calls and jobs may fill together before jobs wait, so
+    /// live calls arriving meanwhile still find slots (one job may always run when nothing is in flight). Default 0.25.
+    /// </summary>
+    public double MaxLimitShare { get; set; } = 0.25;
+
     /// <summary>How often the queue is looked at. Default 5 seconds.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
 
@@ -26,4 +42,42 @@ public sealed class DeferralWorkerOptions
     /// repeated on later polls, also after a restart, until it returns without throwing. Default none.
     /// </summary>
     public Func<DeferredJob, CancellationToken, Task>? OnCompleted { get; set; }
+
+    /// <summary>Every problem with these settings, one message each; empty when they are valid.</summary>
+    /// <returns>The problems.</returns>
+    public IReadOnlyList<string> Validate()
+    {
+        var problems = new List<string>();
+        if (MaxInFlight < 1)
+        {
+            problems.Add($"MaxInFlight must be at least 1 (is {MaxInFlight}).");
+        }
+
+        if (PollInterval <= TimeSpan.Zero)
+        {
+            problems.Add($"PollInterval must be positive (is {PollInterval}).");
+        }
+
+        if (AttemptTimeout <= TimeSpan.Zero)
+        {
+            problems.Add($"AttemptTimeout must be positive (is {AttemptTimeout}).");
+        }
+
+        if (!(MaxLimitShare > 0 && MaxLimitShare <= 1))
+        {
+            problems.Add($"MaxLimitShare must be in (0, 1] (is {MaxLimitShare}).");
+        }
+
+        if (QuietPeriod < TimeSpan.Zero)
+        {
+            problems.Add($"QuietPeriod must not be negative (is {QuietPeriod}).");
+        }
+
+        if (UpstreamBaseAddress is null || !UpstreamBaseAddress.IsAbsoluteUri)
+        {
+            problems.Add("UpstreamBaseAddress must be an absolute URL.");
+        }
+
+        return problems;
+    }
 }

@@ -22,7 +22,11 @@ internal static class HealthSnapshot
                 m.Limiter.Limit,
                 m.Limiter.InFlight,
                 m.Limiter.Queued,
-                m.Throttle.RejectProbability))
+                m.Throttle.RejectProbability)
+            {
+                LastOverloadAt = m.LastOverloadAt,
+                LastLimitWaitAt = m.Limiter.LastWaitAt,
+            })
             .ToList();
 
     public static IReadOnlyList<ModelHealth> Of(BreakwaterRegistry registry) =>

@@ -8,4 +8,11 @@ namespace Breakwater.Health;
 /// <param name="InFlight">Calls holding a slot.</param>
 /// <param name="Queued">Calls waiting for a slot.</param>
 /// <param name="ThrottleProbability">The current probability of a local rejection.</param>
-public sealed record ModelHealth(string Client, string Model, string Breaker, int ConcurrencyLimit, int InFlight, int Queued, double ThrottleProbability);
+public sealed record ModelHealth(string Client, string Model, string Breaker, int ConcurrencyLimit, int InFlight, int Queued, double ThrottleProbability)
+{
+    /// <summary>When the model last answered with an overload signal (529, an overloaded stream error, an attempt timeout); null if never.</summary>
+    public DateTimeOffset? LastOverloadAt { get; init; }
+
+    /// <summary>When a call last found the adaptive concurrency limit full and had to wait for a slot; null if never.</summary>
+    public DateTimeOffset? LastLimitWaitAt { get; init; }
+}

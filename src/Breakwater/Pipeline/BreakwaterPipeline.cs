@@ -57,7 +57,12 @@ internal sealed class BreakwaterPipeline
             call.FallbackDenied = true;
         }
 
-        if (request.Options.TryGetValue(BreakwaterRequestOptions.IsClientRetry, out var isClientRetry) && isClientRetry)
+        if (request.Options.TryGetValue(BreakwaterRequestOptions.Background, out var background) && background)
+        {
+            call.Background = true;
+            call.FallbackDenied = true;
+        }
+        else if (request.Options.TryGetValue(BreakwaterRequestOptions.IsClientRetry, out var isClientRetry) && isClientRetry)
         {
             // The caller is retrying on its own: this call is a retry, paid from the budget, never a fresh start.
             if (_options.Budget.Enabled && !_client.Budget.TryWithdraw())
@@ -120,7 +125,7 @@ internal sealed class BreakwaterPipeline
                 if (refusal == GiveUpReason.None && _options.Concurrency.Enabled)
                 {
                     // With a model to fall back to, waiting for this one's slot is bounded: the next pool may be free now.
-                    var wait = call.Deadline - _time.GetUtcNow();
+                    var wait = call.Background ? TimeSpan.Zero : call.Deadline - _time.GetUtcNow();
                     if (index + 1 < models.Count && wait > _options.Fallback.MaxQueueWait)
                     {
                         wait = _options.Fallback.MaxQueueWait;
@@ -157,7 +162,7 @@ internal sealed class BreakwaterPipeline
                     continue;
                 }
 
-                if (refusal == GiveUpReason.Breaker && _options.CircuitBreaker.WhenOpen == Health.BreakerOpenBehavior.Wait)
+                if (refusal == GiveUpReason.Breaker && _options.CircuitBreaker.WhenOpen == Health.BreakerOpenBehavior.Wait && !call.Background)
                 {
                     // Nowhere else to go: wait for the probe locally (no load added), unless the deadline comes first.
                     var pause = state.UntilProbe + TimeSpan.FromMilliseconds(_random.NextUnit() * 250);
@@ -190,7 +195,12 @@ internal sealed class BreakwaterPipeline
             previous?.Dispose();
             previous = null;
             previousFailure = null;
-            state.Throttle.Record(accepted: !outcome.IsOverloadSignal && outcome.Kind != FailureKind.AttemptTimeout);
+            var overloaded = outcome.IsOverloadSignal || outcome.Kind == FailureKind.AttemptTimeout;
+            state.Throttle.Record(accepted: !overloaded);
+            if (overloaded)
+            {
+                state.NoteOverload();
+            }
             pacer?.Observe(outcome.RateLimits);
             if (pacer is not null && outcome.Kind == FailureKind.RateLimited && outcome.Hints.RetryAfter is { } retryAfter)
             {
@@ -289,7 +299,7 @@ internal sealed class BreakwaterPipeline
             }
 
             var failed = Classifier.ClassifyException(exception, attemptTimedOut: exception is TimeoutException);
-            lease?.Release(ModelState.SignalOf(failed));
+            lease?.Release(Signal(call, ModelState.SignalOf(failed)));
             return (null, exception, failed);
         }
 
@@ -297,7 +307,7 @@ internal sealed class BreakwaterPipeline
         if (attempt.Outcome.Phase != StreamPhase.AfterFirstDelta)
         {
             // A passed-through stream releases its slot when it ends (see Commit).
-            lease?.Release(ModelState.SignalOf(attempt.Outcome));
+            lease?.Release(Signal(call, ModelState.SignalOf(attempt.Outcome)));
         }
 
         return (attempt, null, attempt.Outcome);
@@ -569,7 +579,13 @@ internal sealed class BreakwaterPipeline
         var lease = call.CurrentLease;
         var pass = new SsePassThroughStream(held, length, stream, response.Content, requestId, end =>
         {
-            lease?.Release(end.Completed ? LimitSignal.Success : end.UpstreamErrorType == Anthropic.AnthropicErrorTypes.Overloaded ? LimitSignal.Overload : LimitSignal.Neutral);
+            var overloaded = !end.Completed && end.UpstreamErrorType == Anthropic.AnthropicErrorTypes.Overloaded;
+            lease?.Release(end.Completed ? LimitSignal.Success : overloaded ? LimitSignal.Overload : LimitSignal.Neutral);
+            if (overloaded)
+            {
+                _client.Model(model).NoteOverload();
+            }
+
             OnStreamEnd(end, model, attemptNumber, requestId);
         });
         ReplaceContent(response, pass, disposeOld: false);
@@ -603,6 +619,10 @@ internal sealed class BreakwaterPipeline
     }
 
     /// <summary>Runs after every attempt: decide, count, log, journal.</summary>
+    /// <summary>A background call's success says nothing about live demand: it does not grow the limit (overloads still shrink it).</summary>
+    private static LimitSignal Signal(CallContext call, LimitSignal signal) =>
+        call.Background && signal == LimitSignal.Success ? LimitSignal.Neutral : signal;
+
     private Decision OnAttemptDone(CallContext call, ModelState state, Outcome outcome, string? nextModel)
     {
         var canFallBack = nextModel is not null;
@@ -631,6 +651,12 @@ internal sealed class BreakwaterPipeline
                 // Out of attempts or budget here; the next model's pool is not the one under strain.
                 decision = Decision.Next;
             }
+        }
+
+        if (call.Background && decision.Kind != DecisionKind.Return)
+        {
+            // Deferred work is sent again by its worker, later, instead of adding attempts to a strained pool now.
+            decision = Decision.Stop(GiveUpReason.Attempts);
         }
 
         call.LastDecision = decision;

@@ -36,6 +36,9 @@ internal sealed class CallContext(HttpRequestMessage original, RequestBody body,
 
     public int Attempts { get; set; }
 
+    /// <summary>Deferred work (<see cref="BreakwaterRequestOptions.Background"/>): live calls come first.</summary>
+    public bool Background { get; set; }
+
     public List<string> RequestIds { get; } = new(2);
 
     public Outcome? LastOutcome { get; set; }

@@ -11,6 +11,7 @@ internal sealed class ModelState
 {
     private readonly CircuitBreakerStateProvider _breakerState = new();
     private long _probeAtTicks = long.MinValue;
+    private long _lastOverloadTicks = long.MinValue;
 
     public ModelState(string model, ClientState client)
     {
@@ -99,6 +100,19 @@ internal sealed class ModelState
             Interlocked.CompareExchange(ref _probeAtTicks, now + Client.Options.CircuitBreaker.BreakDuration.Ticks, current);
         }
     }
+
+    /// <summary>When this model last answered with an overload signal (529, overloaded stream error, attempt timeout); null if never.</summary>
+    public DateTimeOffset? LastOverloadAt
+    {
+        get
+        {
+            var ticks = Interlocked.Read(ref _lastOverloadTicks);
+            return ticks == long.MinValue ? null : new DateTimeOffset(ticks, TimeSpan.Zero);
+        }
+    }
+
+    /// <summary>Records an overload signal seen now (deferred work waits for a quiet period after the last one).</summary>
+    public void NoteOverload() => Interlocked.Exchange(ref _lastOverloadTicks, Client.Time.GetUtcNow().UtcTicks);
 
     public CircuitState BreakerState => Client.Options.CircuitBreaker.Enabled ? _breakerState.CircuitState : CircuitState.Closed;
 

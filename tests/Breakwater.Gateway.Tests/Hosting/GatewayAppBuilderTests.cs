@@ -39,6 +39,26 @@ public sealed class GatewayAppBuilderTests
     }
 
     [Fact]
+    public void Build_BadDeferralSettings_ListedAtStart()
+    {
+        var error = Assert.Throws<OptionsValidationException>(() => CreateSut().Configure(o =>
+        {
+            o.Deferral.MaxInFlight = 0;
+            o.Deferral.MaxDeadline = TimeSpan.Zero;
+            o.Deferral.PollInterval = TimeSpan.Zero;
+            o.Deferral.QuietPeriod = TimeSpan.FromSeconds(-1);
+            o.Deferral.Path = Path.GetTempPath();
+        }).Build());
+
+        var text = string.Join("\n", error.Failures);
+        Assert.Contains("Breakwater:Deferral:MaxInFlight", text, StringComparison.Ordinal);
+        Assert.Contains("Breakwater:Deferral:MaxDeadline", text, StringComparison.Ordinal);
+        Assert.Contains("Breakwater:Deferral:PollInterval", text, StringComparison.Ordinal);
+        Assert.Contains("Breakwater:Deferral:QuietPeriod", text, StringComparison.Ordinal);
+        Assert.Contains("Breakwater:Deferral:Path must be a file", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Build_ManyProblems_OneExceptionListingEveryOne()
     {
         var error = Assert.Throws<OptionsValidationException>(() => CreateSut().Configure(o =>

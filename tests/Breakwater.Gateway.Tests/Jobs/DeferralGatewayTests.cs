@@ -19,6 +19,7 @@ public sealed class DeferralGatewayTests : IAsyncDisposable
         {
             o.Deferral.Path = Path.Combine(_dir, "jobs.db");
             o.Deferral.PollInterval = TimeSpan.FromHours(1);
+            o.Deferral.QuietPeriod = TimeSpan.Zero;
             o.Breakwater.CircuitBreaker.Enabled = false;
             o.Breakwater.Throttle.Enabled = false;
             configure?.Invoke(o);
@@ -34,6 +35,52 @@ public sealed class DeferralGatewayTests : IAsyncDisposable
 
     private static Task<int> Drain(GatewayHarness sut) =>
         sut.App.Services.GetRequiredService<DeferralRuntime>().DrainOnceAsync();
+
+    [Fact]
+    public async Task Post_ConnectionGiveUpWithDefer_Answers202InsteadOf502()
+    {
+        var sut = await CreateSut(o => o.Breakwater.Retry.ServerError.MaxRetries = 0);
+        sut.Upstream.Default = FakeUpstream.Reset;
+
+        using var accepted = await sut.Client.SendAsync(Post(extra: ("breakwater-defer", "30m")));
+        using var plain = await sut.Client.SendAsync(Post());
+
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        Assert.Equal("queued", (await Json(accepted)).GetProperty("state").GetString());
+        Assert.Equal(HttpStatusCode.BadGateway, plain.StatusCode);
+    }
+
+    [Fact]
+    public async Task Drain_RightAfterAnOverload_WaitsForTheQuietPeriod()
+    {
+        var sut = await CreateSut(o => o.Deferral.QuietPeriod = TimeSpan.FromHours(1));
+        sut.Upstream.Default = FakeUpstream.Overloaded();
+        using var accepted = await sut.Client.SendAsync(Post(extra: ("breakwater-defer", "2h")));
+        sut.Upstream.Default = FakeUpstream.Json(200, FakeUpstream.MessageJson);
+
+        var started = await Drain(sut);
+
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        Assert.Equal(0, started);
+    }
+
+    [Fact]
+    public async Task State_AfterADeferral_DashboardShowsTheQueueDepth()
+    {
+        var sut = await CreateSut(o => o.Deferral.QuietPeriod = TimeSpan.FromHours(1));
+        sut.Upstream.Default = FakeUpstream.Overloaded();
+        using var first = await sut.Client.SendAsync(Post(extra: ("breakwater-defer", "2h")));
+        using var second = await sut.Client.SendAsync(Post(extra: ("breakwater-defer", "2h")));
+        await Drain(sut);
+
+        var state = await Breakwater.Gateway.Tests.Dashboard.DashboardEndpointsTests.StateAsync(sut);
+        var jobs = state.GetProperty("jobs");
+
+        Assert.True(jobs.GetProperty("enabled").GetBoolean());
+        Assert.True(jobs.GetProperty("open").GetBoolean());
+        Assert.Equal(2, jobs.GetProperty("queued").GetInt64());
+        Assert.Equal(0, jobs.GetProperty("succeeded").GetInt64());
+    }
 
     [Fact]
     public async Task Post_OverloadGiveUpWithDefer_Answers202AndJobCompletesWithUpstreamResponse()

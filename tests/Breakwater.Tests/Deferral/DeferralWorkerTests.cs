@@ -52,34 +52,151 @@ public sealed class DeferralWorkerTests : IAsyncDisposable
         new("default", model, breaker, limit, inFlight, 0, 0);
 
     [Fact]
-    public async Task RunOnceAsync_ManyQueued_StartsAtMostMaxInFlightEarliestDeadlineFirst()
+    public async Task RunOnceAsync_ManyQueued_SlowStartsThenRunsAtMostMaxInFlightEarliestDeadlineFirst()
     {
         var upstream = new StubUpstream(hold: true);
         var sut = CreateSut(upstream, maxInFlight: 4);
         var ids = new List<string>();
-        for (var i = 10; i > 0; i--)
+        for (var i = 20; i > 0; i--)
         {
             ids.Add(await Enqueue(TimeSpan.FromMinutes(i)));
         }
 
-        var started = await sut.RunOnceAsync();
-        var again = await sut.RunOnceAsync();
-
-        Assert.Equal(4, started);
-        Assert.Equal(0, again);
-        var running = (await _store.ListAsync(DeferredJobState.Running)).Select(j => j.Id).ToHashSet();
-        Assert.Equal(ids.TakeLast(4).ToHashSet(), running);
+        // Slow start: one job first (the earliest deadline), however many are queued.
+        Assert.Equal(1, await sut.RunOnceAsync());
+        Assert.Equal(0, await sut.RunOnceAsync());
+        Assert.Equal([ids[^1]], (await _store.ListAsync(DeferredJobState.Running)).Select(j => j.Id));
 
         upstream.Release();
-        for (var round = 0; round < 10 && (await _store.ListAsync(DeferredJobState.Queued)).Count > 0; round++)
+        var order = new List<string> { ids[^1] };
+        var most = 0;
+        for (var round = 0; round < 30 && (await _store.ListAsync(DeferredJobState.Queued)).Count > 0; round++)
         {
             await sut.WhenIdleAsync();
-            await sut.RunOnceAsync();
+            upstream.Hold();
+            var started = await sut.RunOnceAsync();
+            most = Math.Max(most, started);
+            order.AddRange((await _store.ListAsync(DeferredJobState.Running)).OrderBy(j => j.Deadline).Select(j => j.Id));
+            upstream.Release();
         }
 
         await sut.WhenIdleAsync();
-        Assert.Equal(10, (await _store.ListAsync(DeferredJobState.Succeeded)).Count);
-        Assert.Equal(10, upstream.Received.Count);
+        Assert.Equal(20, (await _store.ListAsync(DeferredJobState.Succeeded)).Count);
+        Assert.Equal(20, upstream.Received.Count);
+        Assert.Equal(4, most);
+        Assert.Equal(Enumerable.Reverse(ids), order);
+    }
+
+    [Fact]
+    public async Task RunOnceAsync_RecentOverloadOrLiveWait_WaitsForTheQuietPeriod()
+    {
+        var upstream = new StubUpstream();
+        var sut = CreateSut(upstream);
+        var id = await Enqueue(TimeSpan.FromHours(2));
+        _health = [Health("m", "closed") with { LastOverloadAt = T0 - TimeSpan.FromSeconds(10) }];
+
+        Assert.Equal(0, await sut.RunOnceAsync());
+        _time.Advance(TimeSpan.FromSeconds(289));
+        Assert.Equal(0, await sut.RunOnceAsync());
+
+        // Quiet for a whole period since the overload, but a live call just waited for a slot: still not healthy.
+        _health = [Health("m", "closed") with { LastOverloadAt = T0 - TimeSpan.FromSeconds(10), LastLimitWaitAt = _time.GetUtcNow() }];
+        _time.Advance(TimeSpan.FromSeconds(2));
+        Assert.Equal(0, await sut.RunOnceAsync());
+
+        _time.Advance(TimeSpan.FromSeconds(299));
+        Assert.Equal(1, await sut.RunOnceAsync());
+        await sut.WhenIdleAsync();
+        Assert.Equal(DeferredJobState.Succeeded, (await _store.GetAsync("key_a", id))!.State);
+    }
+
+    [Fact]
+    public async Task RunOnceAsync_LiveTrafficUsesTheLimitShare_JobsWait()
+    {
+        var upstream = new StubUpstream();
+        var sut = CreateSut(upstream);
+        await Enqueue(TimeSpan.FromHours(2));
+
+        // Limit 20, share 0.25: jobs may fill up to 5 together with live calls; 5 live calls in flight leave none.
+        _health = [Health("m", "closed", limit: 20, inFlight: 5)];
+        Assert.Equal(0, await sut.RunOnceAsync());
+
+        _health = [Health("m", "closed", limit: 20, inFlight: 4)];
+        Assert.Equal(1, await sut.RunOnceAsync());
+    }
+
+    [Fact]
+    public async Task RunOnceAsync_ShrunkLimit_StillLetsOneJobThroughWhenIdle()
+    {
+        var upstream = new StubUpstream();
+        var sut = CreateSut(upstream);
+        await Enqueue(TimeSpan.FromHours(2));
+        _health = [Health("m", "closed", limit: 1, inFlight: 0)];
+
+        Assert.Equal(1, await sut.RunOnceAsync());
+    }
+
+    [Fact]
+    public async Task RunOnceAsync_SendsJobsAsBackgroundWork()
+    {
+        var upstream = new StubUpstream();
+        var sut = CreateSut(upstream);
+        await Enqueue(TimeSpan.FromHours(2));
+
+        await sut.RunOnceAsync();
+        await sut.WhenIdleAsync();
+
+        var (request, _) = Assert.Single(upstream.Received);
+        Assert.True(request.Options.TryGetValue(BreakwaterRequestOptions.Background, out var background) && background);
+    }
+
+    [Fact]
+    public async Task RunOnceAsync_TransientAnswer_ClosesTheWindowToOneJob()
+    {
+        var upstream = new StubUpstream();
+        var sut = CreateSut(upstream);
+        for (var i = 0; i < 20; i++)
+        {
+            await Enqueue(TimeSpan.FromHours(2));
+        }
+
+        // Grow the window with successes (1, 2, 2.5, 2.9, 3.2 …).
+        for (var round = 0; round < 4; round++)
+        {
+            await sut.RunOnceAsync();
+            await sut.WhenIdleAsync();
+        }
+
+        upstream.Hold();
+        var wide = await sut.RunOnceAsync();
+        upstream.Enqueue(HttpStatusCode.ServiceUnavailable, """{"type":"error","error":{"type":"overloaded_error","message":"x"}}""");
+        upstream.Release();
+        await sut.WhenIdleAsync();
+
+        upstream.Hold();
+        var after = await sut.RunOnceAsync();
+        upstream.Release();
+        await sut.WhenIdleAsync();
+
+        Assert.True(wide >= 2, $"window should have grown, started {wide}");
+        Assert.Equal(1, after);
+    }
+
+    [Fact]
+    public async Task RunOnceAsync_JobDeadlineDuringAttempt_CutsTheAttemptAndExpiresTheJob()
+    {
+        var upstream = new StubUpstream(hold: true);
+        var sut = CreateSut(upstream);
+        var id = await Enqueue(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(1, await sut.RunOnceAsync());
+        _time.Advance(TimeSpan.FromSeconds(31));
+        await sut.WhenIdleAsync();
+        await sut.RunOnceAsync();
+
+        var job = (await _store.GetAsync("key_a", id))!;
+        Assert.Equal(DeferredJobState.Expired, job.State);
+        Assert.Equal("deadline reached while the job was running", job.LastError);
     }
 
     [Fact]
@@ -183,14 +300,15 @@ public sealed class DeferralWorkerTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task RunOnceAsync_BreakerOpen_SkipsThatModelOnly()
+    public async Task RunOnceAsync_BreakerOpenOrProbingOrLimitFull_SkipsThatModelOnly()
     {
         var upstream = new StubUpstream();
         var sut = CreateSut(upstream);
         var blocked = await Enqueue(TimeSpan.FromMinutes(1), model: "m-open");
         var full = await Enqueue(TimeSpan.FromMinutes(1), model: "m-full");
         var ok = await Enqueue(TimeSpan.FromMinutes(2), model: "m-ok");
-        _health = [Health("m-open", "open"), Health("m-full", "closed", limit: 2, inFlight: 2), Health("m-ok", "half-open")];
+        var probing = await Enqueue(TimeSpan.FromMinutes(1), model: "m-probing");
+        _health = [Health("m-open", "open"), Health("m-full", "closed", limit: 2, inFlight: 2), Health("m-probing", "half-open"), Health("m-ok", "closed")];
 
         var started = await sut.RunOnceAsync();
         await sut.WhenIdleAsync();
@@ -199,8 +317,9 @@ public sealed class DeferralWorkerTests : IAsyncDisposable
         Assert.Equal(DeferredJobState.Succeeded, (await _store.GetAsync("key_a", ok))!.State);
         Assert.Equal(DeferredJobState.Queued, (await _store.GetAsync("key_a", blocked))!.State);
         Assert.Equal(DeferredJobState.Queued, (await _store.GetAsync("key_a", full))!.State);
+        Assert.Equal(DeferredJobState.Queued, (await _store.GetAsync("key_a", probing))!.State);
 
-        _health = [Health("m-open", "closed")];
+        _health = [Health("m-open", "closed"), Health("m-full", "closed", limit: 2, inFlight: 2), Health("m-probing", "half-open")];
         await sut.RunOnceAsync();
         await sut.WhenIdleAsync();
         Assert.Equal(DeferredJobState.Succeeded, (await _store.GetAsync("key_a", blocked))!.State);

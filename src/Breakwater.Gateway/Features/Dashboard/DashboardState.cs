@@ -11,4 +11,5 @@ internal sealed record DashboardState(
     IReadOnlyList<FailureInfo> Failures,
     IReadOnlyList<FallbackEntry> Fallbacks,
     EpisodesInfo Episodes,
-    StatusInfo Status);
+    StatusInfo Status,
+    JobsInfo Jobs);

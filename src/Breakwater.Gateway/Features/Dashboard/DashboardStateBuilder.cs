@@ -23,13 +23,15 @@ internal sealed class DashboardStateBuilder
     private readonly UpstreamClient _upstream;
     private readonly TrafficRecorder _recorder;
     private readonly StatusPageMonitor? _monitor;
+    private readonly Jobs.DeferralRuntime? _deferral;
     private readonly TimeProvider _time;
     private readonly DateTimeOffset _startedAt;
     private readonly Lock _journalGate = new();
     private (DateTimeOffset At, EpisodesInfo Value)? _journalCache;
 
-    public DashboardStateBuilder(GatewayOptions options, UpstreamClient upstream, TrafficRecorder recorder, TimeProvider time, StatusPageMonitor? monitor = null)
+    public DashboardStateBuilder(GatewayOptions options, UpstreamClient upstream, TrafficRecorder recorder, TimeProvider time, StatusPageMonitor? monitor = null, Jobs.DeferralRuntime? deferral = null)
     {
+        _deferral = deferral;
         _options = options;
         _upstream = upstream;
         _recorder = recorder;
@@ -66,7 +68,23 @@ internal sealed class DashboardStateBuilder
             traffic.Failures.Select(ToInfo).ToList(),
             traffic.Fallbacks,
             Episodes(now, traffic),
-            Status());
+            Status(),
+            Jobs());
+    }
+
+    private JobsInfo Jobs()
+    {
+        var counts = _deferral?.Counts;
+        long Count(Breakwater.Deferral.DeferredJobState state) => counts is not null && counts.TryGetValue(state, out var n) ? n : 0;
+        return new JobsInfo(
+            _options.Deferral.Enabled,
+            counts is not null,
+            Count(Breakwater.Deferral.DeferredJobState.Queued),
+            Count(Breakwater.Deferral.DeferredJobState.Running),
+            _deferral?.InFlight ?? 0,
+            Count(Breakwater.Deferral.DeferredJobState.Succeeded),
+            Count(Breakwater.Deferral.DeferredJobState.Failed),
+            Count(Breakwater.Deferral.DeferredJobState.Expired));
     }
 
     internal static string BreakerName(CircuitState state) => state switch

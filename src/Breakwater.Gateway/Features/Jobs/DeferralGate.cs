@@ -19,8 +19,6 @@ internal sealed class DeferralGate
     public const string DeferHeader = "breakwater-defer";
     public const string IdempotencyHeader = "idempotency-key";
 
-    private static readonly string[] OverloadGiveUps = ["breaker", "throttled", "queue", "budget"];
-
     private readonly DeferralRuntime _runtime;
     private readonly GatewayOptions _options;
     private readonly CredentialVault _vault;
@@ -93,24 +91,6 @@ internal sealed class DeferralGate
         }
 
         return new DeferralCheck(true, null, delay, model);
-    }
-
-    /// <summary>An overload give-up: the pipeline stopped because of capacity, not because the request was wrong.</summary>
-    public static bool IsOverloadGiveUp(HttpResponseMessage response)
-    {
-        if (!response.Headers.TryGetValues(BreakwaterHeaders.GiveUp, out var values))
-        {
-            return false;
-        }
-
-        var status = (int)response.StatusCode;
-        if (status is 429 or 500 or 502 or 503 or 504 or 529)
-        {
-            return true;
-        }
-
-        var reason = string.Join(",", values);
-        return OverloadGiveUps.Any(r => reason.Contains(r, StringComparison.OrdinalIgnoreCase));
     }
 
     /// <summary>When the idempotency key already names a job of this caller, answers 202 with it and returns true.</summary>

@@ -34,6 +34,12 @@ internal sealed class DeferralRuntime : IHostedService, IAsyncDisposable, IDispo
 
     public GatewayDeferralOptions Settings => _options.Deferral;
 
+    /// <summary>Jobs per state as of the worker's last poll; null while no job database is open.</summary>
+    public IReadOnlyDictionary<DeferredJobState, long>? Counts => _worker?.Counts;
+
+    /// <summary>Jobs being sent upstream now.</summary>
+    public int InFlight => _worker?.InFlight ?? 0;
+
     /// <summary>The store if it is open or exists on disk; null when no job was ever deferred here.</summary>
     public async Task<IDeferredJobStore?> GetStoreAsync(bool create, CancellationToken cancellationToken)
     {
@@ -61,6 +67,7 @@ internal sealed class DeferralRuntime : IHostedService, IAsyncDisposable, IDispo
                     {
                         MaxInFlight = Settings.MaxInFlight,
                         PollInterval = Settings.PollInterval,
+                        QuietPeriod = Settings.QuietPeriod,
                         UpstreamBaseAddress = _upstream.BaseAddress,
                         PrepareRequest = PrepareAsync,
                     },

@@ -18,5 +18,8 @@ public sealed class GatewayDeferralOptions
     /// <summary>How often the queue is looked at. Default 5 seconds.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>How long a model must go without an overload signal (or a live call waiting for a slot) before its deferred jobs are sent again. Default 5 minutes.</summary>
+    public TimeSpan QuietPeriod { get; set; } = TimeSpan.FromMinutes(5);
+
     internal string FullPath => Breakwater.Telemetry.Journal.JournalOptions.Expand(Path);
 }

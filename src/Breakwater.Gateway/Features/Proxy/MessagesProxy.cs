@@ -122,13 +122,19 @@ internal sealed class MessagesProxy
         }
         catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException)
         {
+            if (defer.Requested && Breakwater.Deferral.DeferralPolicy.IsDeferrable(ex))
+            {
+                await _deferral!.DeferAsync(context, defer, body, cancellation);
+                return;
+            }
+
             await UpstreamFailureAnswer.WriteAsync(context, ex, preventRetryStacking: true, _logger);
             return;
         }
 
         using (response)
         {
-            if (defer.Requested && DeferralGate.IsOverloadGiveUp(response))
+            if (defer.Requested && Breakwater.Deferral.DeferralPolicy.IsDeferrable(response))
             {
                 await _deferral!.DeferAsync(context, defer, body, cancellation);
                 return;

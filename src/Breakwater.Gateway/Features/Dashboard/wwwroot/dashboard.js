@@ -118,6 +118,11 @@
     $("kpi-budget").textContent = n(b.retries) + " / " + n(b.firstAttempts);
     const allowed = Math.floor(b.minRetries + b.ratio * b.firstAttempts);
     $("kpi-budget-note").textContent = "retries / first attempts, sliding window · " + n(allowed) + " allowed";
+    const j = st.jobs;
+    $("kpi-jobs").textContent = j && j.open ? n(j.queued) : "0";
+    $("kpi-jobs-note").textContent = !j || !j.enabled ? "deferral off"
+      : !j.open ? "queued · none deferred yet"
+      : "queued · " + n(j.inFlight) + " sending · " + n(j.succeeded) + " done · " + n(j.failed + j.expired) + " failed/expired";
   }
 
   function renderChart(st) {

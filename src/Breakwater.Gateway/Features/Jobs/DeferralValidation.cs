@@ -1,0 +1,43 @@
+namespace Breakwater.Gateway.Features.Jobs;
+
+/// <summary>Checks <c>Breakwater:Deferral</c> at start, with the other settings, so a bad value is one clear message.</summary>
+internal static class DeferralValidation
+{
+    public static IEnumerable<string> Validate(GatewayOptions options)
+    {
+        var d = options.Deferral;
+        var problems = new List<string>();
+        if (!d.Enabled)
+        {
+            return problems;
+        }
+
+        if (string.IsNullOrWhiteSpace(d.Path))
+        {
+            problems.Add("Breakwater:Deferral:Path must name the job database file.");
+        }
+        else
+        {
+            try
+            {
+                if (Directory.Exists(d.FullPath))
+                {
+                    problems.Add($"Breakwater:Deferral:Path must be a file, not a directory (is '{d.Path}').");
+                }
+            }
+            catch (Exception ex) when (ex is ArgumentException or IOException or NotSupportedException or UnauthorizedAccessException)
+            {
+                problems.Add($"Breakwater:Deferral:Path is not a usable path (is '{d.Path}').");
+            }
+        }
+
+        if (d.MaxDeadline <= TimeSpan.Zero)
+        {
+            problems.Add($"Breakwater:Deferral:MaxDeadline must be positive (is {d.MaxDeadline}).");
+        }
+
+        var worker = new Breakwater.Deferral.DeferralWorkerOptions { MaxInFlight = d.MaxInFlight, PollInterval = d.PollInterval, QuietPeriod = d.QuietPeriod };
+        problems.AddRange(worker.Validate().Select(p => "Breakwater:Deferral:" + p));
+        return problems;
+    }
+}

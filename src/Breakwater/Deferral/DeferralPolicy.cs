@@ -1,0 +1,57 @@
+using Breakwater.Classification;
+using Breakwater.Pipeline;
+using Breakwater.Retry;
+
+namespace Breakwater.Deferral;
+
+/// <summary>
+/// Which final answers of a <see cref="BreakwaterHandler"/> may become deferred jobs: those where Breakwater gave up
+/// because of capacity (retries, fallback, breaker, throttle, queue or budget exhausted), never those that are the
+/// request's own fault. The gateway's <c>breakwater-defer</c> and library callers use the same rule.
+/// </summary>
+public static class DeferralPolicy
+{
+    /// <summary>
+    /// True when the response carries <c>breakwater-giveup</c> for a capacity reason: status 429, 5xx or 529, or a local
+    /// refusal (<c>breaker</c>, <c>throttled</c>, <c>queue</c>, <c>budget</c>). A <c>not-retryable</c> give-up (a spend
+    /// cap, <c>x-should-retry: false</c>) is not deferrable: waiting would not change the answer.
+    /// </summary>
+    /// <param name="response">The handler's final response.</param>
+    /// <returns>Whether it may be deferred.</returns>
+    public static bool IsDeferrable(HttpResponseMessage response)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        if (!response.Headers.TryGetValues(BreakwaterHeaders.GiveUp, out var values))
+        {
+            return false;
+        }
+
+        var reason = string.Join(",", values);
+        if (reason.Contains(GiveUpReasons.ToWire(GiveUpReason.NotRetryable), StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        var status = (int)response.StatusCode;
+        if (status is 429 or 529 or >= 500 and < 600)
+        {
+            return true;
+        }
+
+        return reason.Contains("breaker", StringComparison.OrdinalIgnoreCase)
+            || reason.Contains("throttled", StringComparison.OrdinalIgnoreCase)
+            || reason.Contains("queue", StringComparison.OrdinalIgnoreCase)
+            || reason.Contains("budget", StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>
+    /// True for a <see cref="BreakwaterException"/> that ended a call without any response for a capacity reason
+    /// (attempt timeouts, connection failures, overloads) after retries ran out; false for anything else.
+    /// </summary>
+    /// <param name="exception">What the handler threw.</param>
+    /// <returns>Whether the call may be deferred.</returns>
+    public static bool IsDeferrable(Exception exception) =>
+        exception is BreakwaterException { GiveUp: not GiveUpReason.NotRetryable and not GiveUpReason.None } e
+        && e.Kind is FailureKind.AttemptTimeout or FailureKind.Timeout or FailureKind.ConnectionFailure or FailureKind.Overloaded
+            or FailureKind.ProxyError or FailureKind.ApiError or FailureKind.StreamInterrupted;
+}
