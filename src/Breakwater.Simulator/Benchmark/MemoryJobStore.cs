@@ -134,6 +134,20 @@ internal sealed class MemoryJobStore : IDeferredJobStore
         }
     }
 
+    public Task<int> PurgeAsync(DateTimeOffset completedBefore, bool keepUnnotified, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            var old = _jobs.Values.Where(e => e.Job.IsFinal && e.Job.CompletedAt < completedBefore && (!keepUnnotified || e.Notified)).Select(e => e.Job.Id).ToList();
+            foreach (var id in old)
+            {
+                _jobs.Remove(id);
+            }
+
+            return Task.FromResult(old.Count);
+        }
+    }
+
     public Task<int> RecoverRunningAsync(CancellationToken cancellationToken = default)
     {
         lock (_gate)

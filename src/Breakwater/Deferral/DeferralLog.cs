@@ -21,4 +21,7 @@ internal static partial class DeferralLog
 
     [LoggerMessage(EventId = 6205, Level = LogLevel.Warning, Message = "Deferral: completion callback for job {Id} failed ({Error}); it is called again on the next poll")]
     public static partial void CallbackFailed(ILogger logger, string id, string error);
+
+    [LoggerMessage(EventId = 6206, Level = LogLevel.Information, Message = "Deferral: {Count} finished jobs older than the retention period were deleted")]
+    public static partial void Purged(ILogger logger, int count);
 }

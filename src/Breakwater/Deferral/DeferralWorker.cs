@@ -31,6 +31,10 @@ public sealed class DeferralWorker : IAsyncDisposable
     private ITimer? _timer;
     private int _disposed;
     private IReadOnlyDictionary<DeferredJobState, long> _counts = new Dictionary<DeferredJobState, long>();
+    private DateTimeOffset _lastPurge = DateTimeOffset.MinValue;
+
+    /// <summary>Finished jobs are deleted at most this often: a DELETE every poll would be wasted work.</summary>
+    private static readonly TimeSpan PurgeSpacing = TimeSpan.FromMinutes(1);
 
     /// <summary>Creates the worker; nothing runs until <see cref="StartAsync"/> (or <see cref="RunOnceAsync"/>).</summary>
     /// <param name="store">The queue.</param>
@@ -104,6 +108,8 @@ public sealed class DeferralWorker : IAsyncDisposable
             {
                 await NotifyAsync(onCompleted, cancellationToken).ConfigureAwait(false);
             }
+
+            await PurgeAsync(cancellationToken).ConfigureAwait(false);
 
             if (_options.TrackCounts)
             {
@@ -200,6 +206,22 @@ public sealed class DeferralWorker : IAsyncDisposable
 
         _stopping.Dispose();
         _pollGate.Dispose();
+    }
+
+    private async Task PurgeAsync(CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        if (_options.Retention <= TimeSpan.Zero || now - _lastPurge < PurgeSpacing)
+        {
+            return;
+        }
+
+        _lastPurge = now;
+        var purged = await _store.PurgeAsync(now - _options.Retention, keepUnnotified: _options.OnCompleted is not null, cancellationToken).ConfigureAwait(false);
+        if (purged > 0)
+        {
+            DeferralLog.Purged(_logger, purged);
+        }
     }
 
     private async Task NotifyAsync(Func<DeferredJob, CancellationToken, Task> onCompleted, CancellationToken cancellationToken)

@@ -22,6 +22,12 @@ public sealed class DeferralWorkerOptions
     /// </summary>
     public double MaxLimitShare { get; set; } = 0.25;
 
+    /// <summary>
+    /// How long a finished job (its result) is kept before the worker deletes it; <see cref="TimeSpan.Zero"/> or less
+    /// keeps jobs forever. Jobs whose <see cref="OnCompleted"/> callback is still owed are kept. Default 7 days.
+    /// </summary>
+    public TimeSpan Retention { get; set; } = TimeSpan.FromDays(7);
+
     /// <summary>How often the queue is looked at. Default 5 seconds.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
 

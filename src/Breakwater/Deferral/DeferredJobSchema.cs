@@ -30,6 +30,7 @@ internal static class DeferredJobSchema
         CREATE UNIQUE INDEX IF NOT EXISTS ux_jobs_owner_idem ON jobs(owner, idem_key) WHERE idem_key IS NOT NULL;
         CREATE INDEX IF NOT EXISTS ix_jobs_state_deadline ON jobs(state, deadline);
         CREATE INDEX IF NOT EXISTS ix_jobs_unnotified ON jobs(notified, state);
+        CREATE INDEX IF NOT EXISTS ix_jobs_completed ON jobs(completed_at) WHERE completed_at IS NOT NULL;
         """;
 
     public const string Columns = "id, owner, idem_key, model, state, created_at, deadline, completed_at, attempts, req_method, req_path, req_headers, req_body, resp_status, resp_headers, resp_body, last_error";

@@ -101,4 +101,14 @@ public interface IDeferredJobStore
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The protected bytes or null.</returns>
     Task<byte[]?> GetProtectedCredentialAsync(string id, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Deletes final jobs that completed before <paramref name="completedBefore"/> (their results have been kept long
+    /// enough to be collected). Jobs whose completion callback is still owed are kept when <paramref name="keepUnnotified"/>.
+    /// </summary>
+    /// <param name="completedBefore">Final jobs completed before this are deleted.</param>
+    /// <param name="keepUnnotified">Keep final jobs whose completion callback has not succeeded yet.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>How many jobs were deleted.</returns>
+    Task<int> PurgeAsync(DateTimeOffset completedBefore, bool keepUnnotified, CancellationToken cancellationToken = default);
 }

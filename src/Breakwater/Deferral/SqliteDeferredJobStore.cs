@@ -192,6 +192,13 @@ public sealed class SqliteDeferredJobStore : IDeferredJobStore, IDisposable
             ("$now", now.ToUnixTimeMilliseconds()));
 
     /// <inheritdoc />
+    public Task<int> PurgeAsync(DateTimeOffset completedBefore, bool keepUnnotified, CancellationToken cancellationToken = default) =>
+        Count(
+            "DELETE FROM jobs WHERE completed_at IS NOT NULL AND completed_at < $before AND state IN (2, 3, 4)" + (keepUnnotified ? " AND notified = 1;" : ";"),
+            cancellationToken,
+            ("$before", completedBefore.ToUnixTimeMilliseconds()));
+
+    /// <inheritdoc />
     public Task<int> RecoverRunningAsync(CancellationToken cancellationToken = default) =>
         Count("UPDATE jobs SET state = 0, last_error = COALESCE(last_error, 'interrupted: the process stopped while the job was running') WHERE state = 1;", cancellationToken);
 

@@ -68,6 +68,7 @@ internal sealed class DeferralRuntime : IHostedService, IAsyncDisposable, IDispo
                         MaxInFlight = Settings.MaxInFlight,
                         PollInterval = Settings.PollInterval,
                         QuietPeriod = Settings.QuietPeriod,
+                        Retention = Settings.Retention,
                         UpstreamBaseAddress = _upstream.BaseAddress,
                         PrepareRequest = PrepareAsync,
                     },

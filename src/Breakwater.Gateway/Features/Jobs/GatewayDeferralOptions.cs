@@ -21,5 +21,8 @@ public sealed class GatewayDeferralOptions
     /// <summary>How long a model must go without an overload signal (or a live call waiting for a slot) before its deferred jobs are sent again. Default 5 minutes.</summary>
     public TimeSpan QuietPeriod { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>How long a finished job's result stays readable at <c>/v1/breakwater/jobs/{id}</c> before it is deleted; zero keeps jobs forever. Default 7 days.</summary>
+    public TimeSpan Retention { get; set; } = TimeSpan.FromDays(7);
+
     internal string FullPath => Breakwater.Telemetry.Journal.JournalOptions.Expand(Path);
 }
