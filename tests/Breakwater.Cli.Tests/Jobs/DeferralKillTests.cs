@@ -115,6 +115,7 @@ public sealed partial class DeferralKillTests : IDisposable
         var env = info.Environment;
         env["BREAKWATER__Breakwater__Deferral__Path"] = Path.Combine(_dir, "jobs.db");
         env["BREAKWATER__Breakwater__Deferral__PollInterval"] = "00:00:00.100";
+        env["BREAKWATER__Breakwater__Deferral__QuietPeriod"] = "00:00:00";
         env["BREAKWATER__Breakwater__Journal__Path"] = Path.Combine(_dir, "journal.db");
         env["BREAKWATER__Breakwater__StatusPage__Enabled"] = "false";
         env["BREAKWATER__Breakwater__CircuitBreaker__Enabled"] = "false";
