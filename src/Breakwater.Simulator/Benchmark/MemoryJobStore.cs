@@ -30,7 +30,7 @@ internal sealed class MemoryJobStore : IDeferredJobStore
         }
     }
 
-    public Task<DeferredEnqueueResult> EnqueueAsync(string owner, string? idempotencyKey, string? model, DeferredRequest request, DateTimeOffset deadline, ReadOnlyMemory<byte>? protectedCredential = null, CancellationToken cancellationToken = default)
+    public Task<DeferredEnqueueResult> EnqueueAsync(string owner, string? idempotencyKey, string? model, DeferredRequest request, DateTimeOffset deadline, ReadOnlyMemory<byte>? protectedCredential = null, string? lastError = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(owner);
         ArgumentNullException.ThrowIfNull(request);
@@ -44,7 +44,7 @@ internal sealed class MemoryJobStore : IDeferredJobStore
 
             var sequence = ++_sequence;
             var id = "job_" + sequence.ToString("x32", CultureInfo.InvariantCulture);
-            var job = new DeferredJob(id, owner, idempotencyKey, model, DeferredJobState.Queued, _time.GetUtcNow(), deadline, null, 0, request, null, null);
+            var job = new DeferredJob(id, owner, idempotencyKey, model, DeferredJobState.Queued, _time.GetUtcNow(), deadline, null, 0, request, null, lastError);
             _jobs[id] = new Entry(job, sequence, protectedCredential?.ToArray());
             return Task.FromResult(new DeferredEnqueueResult(job, Created: true));
         }

@@ -54,4 +54,34 @@ public static class DeferralPolicy
         exception is BreakwaterException { GiveUp: not GiveUpReason.NotRetryable and not GiveUpReason.None } e
         && e.Kind is FailureKind.AttemptTimeout or FailureKind.Timeout or FailureKind.ConnectionFailure or FailureKind.Overloaded
             or FailureKind.ProxyError or FailureKind.ApiError or FailureKind.StreamInterrupted;
+
+    /// <summary>Why a deferrable answer was deferred, for the job's last error: status, give-up reason and request ids (never a key).</summary>
+    /// <param name="response">The handler's final response.</param>
+    /// <returns>For example <c>live call gave up: 529 (attempts), request_ids req_1,req_2</c>.</returns>
+    public static string Describe(HttpResponseMessage response)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        static string? Header(HttpResponseMessage r, string name) => r.Headers.TryGetValues(name, out var v) ? string.Join(",", v) : null;
+        var text = "live call gave up: " + ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (Header(response, BreakwaterHeaders.GiveUp) is { } giveUp)
+        {
+            text += " (" + giveUp + ")";
+        }
+
+        if (Header(response, BreakwaterHeaders.RequestIds) is { } ids)
+        {
+            text += ", request_ids " + ids;
+        }
+
+        return text;
+    }
+
+    /// <summary>Why a deferrable failure was deferred, for the job's last error (the exception's message holds no key).</summary>
+    /// <param name="exception">What the handler threw.</param>
+    /// <returns>For example <c>live call gave up: Breakwater gave up on … (attempts): …</c>.</returns>
+    public static string Describe(Exception exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        return "live call gave up: " + (exception is BreakwaterException ? exception.Message : exception.GetType().Name);
+    }
 }

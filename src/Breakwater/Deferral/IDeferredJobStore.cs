@@ -14,9 +14,10 @@ public interface IDeferredJobStore
     /// <param name="request">The request to send later; credential headers are dropped.</param>
     /// <param name="deadline">When the job expires if not done.</param>
     /// <param name="protectedCredential">The caller's key, already encrypted, kept only until the job ends; null for none.</param>
+    /// <param name="lastError">Why the request is deferred (e.g. the live call's give-up), shown as the job's last error until an attempt replaces it; null for none.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The job and whether it was created.</returns>
-    Task<DeferredEnqueueResult> EnqueueAsync(string owner, string? idempotencyKey, string? model, DeferredRequest request, DateTimeOffset deadline, ReadOnlyMemory<byte>? protectedCredential = null, CancellationToken cancellationToken = default);
+    Task<DeferredEnqueueResult> EnqueueAsync(string owner, string? idempotencyKey, string? model, DeferredRequest request, DateTimeOffset deadline, ReadOnlyMemory<byte>? protectedCredential = null, string? lastError = null, CancellationToken cancellationToken = default);
 
     /// <summary>Reads a job; null when it does not exist or belongs to another owner.</summary>
     /// <param name="owner">The caller's credential hash.</param>

@@ -30,7 +30,7 @@ public sealed class SqliteDeferredJobStore : IDeferredJobStore, IDisposable
     public string Path { get; }
 
     /// <inheritdoc />
-    public Task<DeferredEnqueueResult> EnqueueAsync(string owner, string? idempotencyKey, string? model, DeferredRequest request, DateTimeOffset deadline, ReadOnlyMemory<byte>? protectedCredential = null, CancellationToken cancellationToken = default)
+    public Task<DeferredEnqueueResult> EnqueueAsync(string owner, string? idempotencyKey, string? model, DeferredRequest request, DateTimeOffset deadline, ReadOnlyMemory<byte>? protectedCredential = null, string? lastError = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(owner);
         ArgumentNullException.ThrowIfNull(request);
@@ -55,8 +55,8 @@ public sealed class SqliteDeferredJobStore : IDeferredJobStore, IDisposable
             {
                 cmd.Transaction = tx;
                 cmd.CommandText = """
-                    INSERT INTO jobs (id, owner, idem_key, model, state, created_at, deadline, attempts, req_method, req_path, req_headers, req_body, credential)
-                    VALUES ($id, $owner, $key, $model, 0, $created, $deadline, 0, $method, $path, $headers, $body, $cred);
+                    INSERT INTO jobs (id, owner, idem_key, model, state, created_at, deadline, attempts, req_method, req_path, req_headers, req_body, credential, last_error)
+                    VALUES ($id, $owner, $key, $model, 0, $created, $deadline, 0, $method, $path, $headers, $body, $cred, $err);
                     """;
                 cmd.Parameters.AddWithValue("$id", id);
                 cmd.Parameters.AddWithValue("$owner", owner);
@@ -69,6 +69,7 @@ public sealed class SqliteDeferredJobStore : IDeferredJobStore, IDisposable
                 cmd.Parameters.AddWithValue("$headers", HeaderCodec.Encode(request.Headers, dropCredentials: true));
                 cmd.Parameters.AddWithValue("$body", request.Body.ToArray());
                 cmd.Parameters.AddWithValue("$cred", protectedCredential is { } c ? c.ToArray() : DBNull.Value);
+                cmd.Parameters.AddWithValue("$err", (object?)lastError ?? DBNull.Value);
                 cmd.ExecuteNonQuery();
             }
 

@@ -46,7 +46,9 @@ public sealed class DeferralGatewayTests : IAsyncDisposable
         using var plain = await sut.Client.SendAsync(Post());
 
         Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
-        Assert.Equal("queued", (await Json(accepted)).GetProperty("state").GetString());
+        var job = await Json(accepted);
+        Assert.Equal("queued", job.GetProperty("state").GetString());
+        Assert.StartsWith("live call gave up: Breakwater gave up on claude-", job.GetProperty("last_error").GetString(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.BadGateway, plain.StatusCode);
     }
 
@@ -109,7 +111,7 @@ public sealed class DeferralGatewayTests : IAsyncDisposable
         Assert.Equal("queued", job.GetProperty("state").GetString());
         Assert.Equal(HttpStatusCode.OK, queued.StatusCode);
         Assert.Equal("queued", queuedJson.GetProperty("state").GetString());
-        Assert.StartsWith("529", queuedJson.GetProperty("last_error").GetString() ?? "529", StringComparison.Ordinal);
+        Assert.StartsWith("live call gave up: 529 (attempts), request_ids ", queuedJson.GetProperty("last_error").GetString(), StringComparison.Ordinal);
         Assert.Equal(1, started);
         Assert.NotNull(credentialWhileQueued);
         Assert.Null(credentialWhenDone);

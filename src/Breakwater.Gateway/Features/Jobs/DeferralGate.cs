@@ -112,7 +112,7 @@ internal sealed class DeferralGate
         return true;
     }
 
-    public async Task DeferAsync(HttpContext context, DeferralCheck check, byte[] body, CancellationToken cancellationToken)
+    public async Task DeferAsync(HttpContext context, DeferralCheck check, byte[] body, string reason, CancellationToken cancellationToken)
     {
         var request = context.Request;
         var credential = Credential(request)!.Value;
@@ -143,6 +143,7 @@ internal sealed class DeferralGate
             deferred,
             _time.GetUtcNow() + check.Delay,
             secret,
+            reason,
             cancellationToken).ConfigureAwait(false);
         await WriteAcceptedAsync(context, result.Job).ConfigureAwait(false);
     }

@@ -124,7 +124,7 @@ internal sealed class MessagesProxy
         {
             if (defer.Requested && Breakwater.Deferral.DeferralPolicy.IsDeferrable(ex))
             {
-                await _deferral!.DeferAsync(context, defer, body, cancellation);
+                await _deferral!.DeferAsync(context, defer, body, Breakwater.Deferral.DeferralPolicy.Describe(ex), cancellation);
                 return;
             }
 
@@ -136,7 +136,7 @@ internal sealed class MessagesProxy
         {
             if (defer.Requested && Breakwater.Deferral.DeferralPolicy.IsDeferrable(response))
             {
-                await _deferral!.DeferAsync(context, defer, body, cancellation);
+                await _deferral!.DeferAsync(context, defer, body, Breakwater.Deferral.DeferralPolicy.Describe(response), cancellation);
                 return;
             }
 
