@@ -43,7 +43,11 @@ internal static class DeferredHttp
         var headers = new List<DeferredHeader>();
         foreach (var h in response.Headers)
         {
-            headers.AddRange(h.Value.Select(v => new DeferredHeader(h.Key, v)));
+            // breakwater-* describe the worker's own attempt, not what the upstream returned.
+            if (!h.Key.StartsWith(BreakwaterHeaders.Prefix, StringComparison.OrdinalIgnoreCase))
+            {
+                headers.AddRange(h.Value.Select(v => new DeferredHeader(h.Key, v)));
+            }
         }
 
         foreach (var h in response.Content.Headers)

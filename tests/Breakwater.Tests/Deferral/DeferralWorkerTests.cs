@@ -215,6 +215,7 @@ public sealed class DeferralWorkerTests : IAsyncDisposable
         Assert.Equal(200, job.Response!.StatusCode);
         Assert.Equal("""{"id":"msg_x","content":[{"type":"text","text":"hi"}]}""", Encoding.UTF8.GetString(job.Response.Body.Span));
         Assert.Contains(job.Response.Headers, h => h.Name == "request-id" && h.Value == "req_up");
+        Assert.DoesNotContain(job.Response.Headers, h => h.Name.StartsWith("breakwater-", StringComparison.OrdinalIgnoreCase));
         var (request, body) = Assert.Single(upstream.Received);
         Assert.Equal(new Uri("http://127.0.0.1:1/v1/messages?beta=true"), request.RequestUri);
         Assert.Equal(HttpMethod.Post, request.Method);

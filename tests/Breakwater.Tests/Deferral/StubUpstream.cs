@@ -37,6 +37,9 @@ internal sealed class StubUpstream : HttpMessageHandler
         var (status, text) = _script.TryDequeue(out var next) ? next : (HttpStatusCode.OK, """{"id":"msg_1","type":"message"}""");
         var response = new HttpResponseMessage(status) { Content = new StringContent(text, Encoding.UTF8, "application/json") };
         response.Headers.TryAddWithoutValidation("request-id", "req_up");
+
+        // What a BreakwaterHandler in front of the upstream adds: not part of the upstream's answer.
+        response.Headers.TryAddWithoutValidation("breakwater-attempts", "1");
         return response;
     }
 }
