@@ -82,6 +82,11 @@ public sealed class SimulatedUpstream : HttpMessageHandler
             {
                 tooLarge = true;
             }
+            else if (content.Headers.ContentLength is not null)
+            {
+                // A known, allowed length (every in-process request): one exact copy, no chunked reading.
+                body = await content.ReadAsByteArrayAsync(ct).ConfigureAwait(false);
+            }
             else
             {
                 var stream = await content.ReadAsStreamAsync(ct).ConfigureAwait(false);

@@ -107,7 +107,7 @@ public sealed partial class Simulator
         }
 
         var stop = ticket.OutputTokens >= body.MaxTokens ? "max_tokens" : "end_turn";
-        var json = JsonResponse(200, AnthropicWire.Message(messageId, body.Model!, AnthropicWire.Text(ticket.OutputTokens, 0), inputTokens, ticket.OutputTokens, stop));
+        var json = JsonResponse(200, AnthropicWire.Message(messageId, body.Model!, AnthropicWire.TextUtf8(ticket.OutputTokens), inputTokens, ticket.OutputTokens, stop));
         json.Headers.Add(new("request-id", requestId));
         json.Headers.AddRange(rate.Headers);
         return Done(json);

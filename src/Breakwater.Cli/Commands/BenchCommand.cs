@@ -44,6 +44,11 @@ internal sealed class BenchCommand : Command<BenchCommand.Settings>
     /// <inheritdoc />
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
+        if (ServerGcRelaunch.TryRelaunch() is { } exitCode)
+        {
+            return exitCode;
+        }
+
         IReadOnlyList<Scenario> scenarios;
         try
         {
@@ -122,7 +127,7 @@ internal sealed class BenchCommand : Command<BenchCommand.Settings>
             }
         }
 
-        Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{report.Scenarios.Count} scenario(s), seed {settings.Seed}, {watch.Elapsed.TotalSeconds:0.0} s wall clock on {Environment.ProcessorCount} core(s)."));
+        Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{report.Scenarios.Count} scenario(s), seed {settings.Seed}, {watch.Elapsed.TotalSeconds:0.0} s wall clock on {Environment.ProcessorCount} core(s), {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC."));
         if (settings.Json is { } path)
         {
             File.WriteAllBytes(path, report.ToJson());

@@ -77,9 +77,27 @@ internal static class AnthropicWire
         return sb.ToString();
     }
 
-    public static byte[] Message(string id, string model, string text, int inputTokens, int outputTokens, string stopReason)
+    /// <summary>Longest text kept in <see cref="TextUtf8"/>'s cache (the benchmark caps output at 1,024 tokens).</summary>
+    private const int CachedTextTokens = 4096;
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, byte[]> TextCache = new();
+
+    /// <summary>
+    /// <see cref="Text"/> with seed 0 as UTF-8, cached per length: every non-streaming success of a run carries one, and
+    /// building it afresh (a StringBuilder, a string, its UTF-8 copy) was most of the simulator's allocation.
+    /// </summary>
+    public static byte[] TextUtf8(int tokens) =>
+        tokens is > 0 and <= CachedTextTokens
+            ? TextCache.GetOrAdd(tokens, static t => Encoding.UTF8.GetBytes(Text(t, 0)))
+            : Encoding.UTF8.GetBytes(Text(tokens, 0));
+
+    public static byte[] Message(string id, string model, string text, int inputTokens, int outputTokens, string stopReason) =>
+        Message(id, model, Encoding.UTF8.GetBytes(text), inputTokens, outputTokens, stopReason);
+
+    public static byte[] Message(string id, string model, byte[] textUtf8, int inputTokens, int outputTokens, string stopReason)
     {
-        return Json(w =>
+        return Json(
+            w =>
         {
             w.WriteString("id", id);
             w.WriteString("type", "message");
@@ -88,13 +106,14 @@ internal static class AnthropicWire
             w.WriteStartArray("content");
             w.WriteStartObject();
             w.WriteString("type", "text");
-            w.WriteString("text", text);
+            w.WriteString("text", textUtf8);
             w.WriteEndObject();
             w.WriteEndArray();
             w.WriteString("stop_reason", stopReason);
             w.WriteNull("stop_sequence");
             WriteUsage(w, inputTokens, outputTokens);
-        });
+        },
+            textUtf8.Length + 384);
     }
 
     public static byte[] MessageStart(string id, string model, int inputTokens) => Event("message_start", w =>
@@ -170,9 +189,9 @@ internal static class AnthropicWire
         return buffer.WrittenSpan.ToArray();
     }
 
-    public static byte[] Json(Action<Utf8JsonWriter> body)
+    public static byte[] Json(Action<Utf8JsonWriter> body, int sizeHint = 256)
     {
-        var buffer = new ArrayBufferWriter<byte>(256);
+        var buffer = new ArrayBufferWriter<byte>(sizeHint);
         using (var w = new Utf8JsonWriter(buffer))
         {
             w.WriteStartObject();

@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace Breakwater.Simulator.Core;
 
 /// <summary>Reads a body up to a limit, so a huge upload cannot exhaust memory.</summary>
@@ -6,21 +8,28 @@ internal static class BoundedRead
     public static async Task<(byte[] Body, bool TooLarge)> ReadAsync(Stream stream, int limit, CancellationToken ct)
     {
         using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        while (true)
+        var chunk = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
         {
-            var n = await stream.ReadAsync(chunk, ct).ConfigureAwait(false);
-            if (n == 0)
+            while (true)
             {
-                return (buffer.ToArray(), false);
-            }
+                var n = await stream.ReadAsync(chunk, ct).ConfigureAwait(false);
+                if (n == 0)
+                {
+                    return (buffer.ToArray(), false);
+                }
 
-            if (buffer.Length + n > limit)
-            {
-                return ([], true);
-            }
+                if (buffer.Length + n > limit)
+                {
+                    return ([], true);
+                }
 
-            buffer.Write(chunk, 0, n);
+                buffer.Write(chunk, 0, n);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
         }
     }
 }
