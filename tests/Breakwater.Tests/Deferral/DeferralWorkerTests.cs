@@ -22,7 +22,7 @@ public sealed class DeferralWorkerTests : IAsyncDisposable
 
     private Func<DeferredJob, CancellationToken, Task>? _onCompleted;
 
-    private DeferralWorker CreateSut(StubUpstream upstream, int maxInFlight = 4)
+    private DeferralWorker CreateSut(StubUpstream upstream, int maxInFlight = 4, TimeSpan? retention = null)
     {
         var worker = new DeferralWorker(
             _store,
@@ -34,6 +34,7 @@ public sealed class DeferralWorkerTests : IAsyncDisposable
                 PollInterval = TimeSpan.FromSeconds(5),
                 UpstreamBaseAddress = new Uri("http://127.0.0.1:1"),
                 OnCompleted = _onCompleted,
+                Retention = retention ?? TimeSpan.FromDays(7),
                 PrepareRequest = (job, request, _) =>
                 {
                     request.Headers.TryAddWithoutValidation("x-api-key", "sk-managed");
@@ -391,6 +392,51 @@ public sealed class DeferralWorkerTests : IAsyncDisposable
         var job = await _store.GetAsync("key_a", id);
         Assert.Equal(DeferredJobState.Succeeded, job!.State);
         Assert.Equal(2, job.Attempts);
+    }
+
+    [Fact]
+    public async Task RunOnceAsync_FinishedJobOlderThanRetention_IsDeletedYoungerOneIsKept()
+    {
+        var sut = CreateSut(new StubUpstream(), retention: TimeSpan.FromDays(1));
+        var done = await Enqueue(TimeSpan.FromDays(3));
+        await sut.RunOnceAsync();
+        await sut.WhenIdleAsync();
+        var waiting = await Enqueue(TimeSpan.FromDays(3));
+        Assert.Equal(DeferredJobState.Succeeded, (await _store.GetAsync("key_a", done))!.State);
+
+        _time.Advance(TimeSpan.FromHours(23));
+        Assert.Equal(0, await _store.PurgeAsync(_time.GetUtcNow() - TimeSpan.FromDays(1), keepUnnotified: false));
+        await sut.RunOnceAsync();
+        await sut.WhenIdleAsync();
+        _time.Advance(TimeSpan.FromHours(2));
+        await sut.RunOnceAsync();
+
+        Assert.Null(await _store.GetAsync("key_a", done));
+        Assert.Equal(DeferredJobState.Succeeded, (await _store.GetAsync("key_a", waiting))!.State);
+    }
+
+    [Fact]
+    public async Task PurgeAsync_CallbackStillOwed_KeepsTheJob()
+    {
+        var calls = 0;
+        _onCompleted = (_, _) => ++calls == 1 ? throw new HttpRequestException("down") : Task.CompletedTask;
+        var sut = CreateSut(new StubUpstream(), retention: TimeSpan.FromDays(1));
+        var id = await Enqueue(TimeSpan.FromDays(3));
+        await sut.RunOnceAsync();
+        await sut.WhenIdleAsync();
+
+        _time.Advance(TimeSpan.FromDays(2));
+        Assert.Equal(0, await _store.PurgeAsync(_time.GetUtcNow() - TimeSpan.FromDays(1), keepUnnotified: true));
+        Assert.NotNull(await _store.GetAsync("key_a", id));
+
+        // The callback fails once (the job stays), then is delivered, and only then is the job deleted.
+        await sut.RunOnceAsync();
+        Assert.Equal(1, calls);
+        Assert.NotNull(await _store.GetAsync("key_a", id));
+        _time.Advance(TimeSpan.FromMinutes(1));
+        await sut.RunOnceAsync();
+        Assert.Equal(2, calls);
+        Assert.Null(await _store.GetAsync("key_a", id));
     }
 
     public async ValueTask DisposeAsync()
