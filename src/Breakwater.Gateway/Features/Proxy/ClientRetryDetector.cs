@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Globalization;
@@ -20,6 +21,13 @@ internal sealed class ClientRetryDetector
     private readonly TimeProvider _time;
     private readonly TimeSpan _window;
     private readonly int _capacity;
+    private readonly Lock _pruneGate = new();
+    private int _count;
+
+    [ThreadStatic]
+    private static IncrementalHash? t_hash;
+
+    private static ReadOnlySpan<byte> Separator => [0];
 
     public ClientRetryDetector(GatewayOptions options, TimeProvider time)
     {
@@ -44,18 +52,24 @@ internal sealed class ClientRetryDetector
         var fingerprint = Fingerprint(request, body);
         var now = _time.GetUtcNow().UtcTicks;
         var repeated = false;
-        _recent.AddOrUpdate(
-            fingerprint,
-            now,
-            (_, last) =>
-            {
-                repeated = now - last <= _window.Ticks;
-                return now;
-            });
-
-        if (_recent.Count > _capacity)
+        if (_recent.TryGetValue(fingerprint, out var last))
         {
-            Prune(now);
+            repeated = now - last <= _window.Ticks;
+            _recent[fingerprint] = now;
+        }
+        else if (_recent.TryAdd(fingerprint, now))
+        {
+            // Counted here rather than with ConcurrentDictionary.Count, which takes every lock of the table on each call.
+            if (Interlocked.Increment(ref _count) > _capacity)
+            {
+                Prune(now);
+            }
+        }
+        else
+        {
+            // The same body raced in on another request at this instant: that one is the earlier copy.
+            repeated = true;
+            _recent[fingerprint] = now;
         }
 
         var reason = byHeader ? "x-stainless-retry-count" : repeated ? "same body from the same credential" : null;
@@ -65,36 +79,43 @@ internal sealed class ClientRetryDetector
     /// <summary>A call that succeeded is finished: sending the same body again later is a new call, not a retry.</summary>
     public void Forget(UInt128? fingerprint)
     {
-        if (fingerprint is { } f)
+        if (fingerprint is { } f && _recent.TryRemove(f, out _))
         {
-            _recent.TryRemove(f, out _);
+            Interlocked.Decrement(ref _count);
         }
     }
 
     private void Prune(long now)
     {
-        foreach (var entry in _recent)
+        lock (_pruneGate)
         {
-            if (now - entry.Value > _window.Ticks)
+            foreach (var entry in _recent)
             {
-                _recent.TryRemove(entry.Key, out _);
+                if (now - entry.Value > _window.Ticks)
+                {
+                    _recent.TryRemove(entry.Key, out _);
+                }
             }
-        }
 
-        // Still full of live entries: forgetting is safer than growing without bound.
-        if (_recent.Count > _capacity)
-        {
-            _recent.Clear();
+            // Still full of live entries: forgetting is safer than growing without bound.
+            if (_recent.Count > _capacity)
+            {
+                _recent.Clear();
+            }
+
+            Volatile.Write(ref _count, _recent.Count);
         }
     }
 
     private static UInt128 Fingerprint(HttpRequest request, ReadOnlySpan<byte> body)
     {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        // One hash object per thread, reset by every GetHashAndReset: creating one per request (a native digest
+        // context with a finalizer) cost more than hashing a typical body.
+        var hash = t_hash ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         AppendHeader(hash, request, AnthropicHeaders.ApiKey);
         AppendHeader(hash, request, AnthropicHeaders.Authorization);
-        hash.AppendData(Encoding.UTF8.GetBytes(request.Path.Value ?? ""));
-        hash.AppendData([0]);
+        AppendString(hash, request.Path.Value ?? "");
+        hash.AppendData(Separator);
         hash.AppendData(body);
         Span<byte> digest = stackalloc byte[32];
         hash.GetHashAndReset(digest);
@@ -105,9 +126,22 @@ internal sealed class ClientRetryDetector
     {
         if (request.Headers.TryGetValue(name, out var value))
         {
-            hash.AppendData(Encoding.UTF8.GetBytes(value.ToString()));
+            AppendString(hash, value.ToString());
         }
 
-        hash.AppendData([0]);
+        hash.AppendData(Separator);
+    }
+
+    private static void AppendString(IncrementalHash hash, string value)
+    {
+        var length = Encoding.UTF8.GetMaxByteCount(value.Length);
+        byte[]? rented = null;
+        var buffer = length <= 512 ? stackalloc byte[512] : (rented = ArrayPool<byte>.Shared.Rent(length));
+        var written = Encoding.UTF8.GetBytes(value, buffer);
+        hash.AppendData(buffer[..written]);
+        if (rented is not null)
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
     }
 }

@@ -1,9 +1,11 @@
 using System.Buffers;
+using System.Net.Http.Headers;
 using Breakwater.Anthropic;
 using Breakwater.Gateway.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Primitives;
 
 namespace Breakwater.Gateway.Features.Proxy;
 
@@ -17,20 +19,22 @@ internal static class ResponseRelay
     {
         var response = context.Response;
         response.StatusCode = (int)upstream.StatusCode;
-        var connection = upstream.Headers.TryGetValues("connection", out var c) ? c : null;
-        foreach (var header in upstream.Headers)
+        // Raw values (NonValidated): a proxy passes headers on as received; the validated view would parse every one
+        // into a per-header object and the copy would allocate an array per header.
+        upstream.Headers.NonValidated.TryGetValues("connection", out var connection);
+        foreach (var header in upstream.Headers.NonValidated)
         {
             if (HeaderRules.ForwardResponseHeader(header.Key, connection))
             {
-                response.Headers[header.Key] = header.Value.ToArray();
+                response.Headers[header.Key] = Values(header.Value);
             }
         }
 
-        foreach (var header in upstream.Content.Headers)
+        foreach (var header in upstream.Content.Headers.NonValidated)
         {
             if (HeaderRules.ForwardResponseHeader(header.Key, connection))
             {
-                response.Headers[header.Key] = header.Value.ToArray();
+                response.Headers[header.Key] = Values(header.Value);
             }
         }
 
@@ -39,6 +43,9 @@ internal static class ResponseRelay
             response.Headers[AnthropicHeaders.ShouldRetry] = value;
         }
     }
+
+    private static StringValues Values(HeaderStringValues values) =>
+        values.Count == 1 ? new StringValues(values.ToString()) : new StringValues(values.ToArray());
 
     /// <summary>
     /// Copies the body. A break in the upstream body after bytes reached the client becomes an Anthropic-shaped
@@ -54,7 +61,9 @@ internal static class ResponseRelay
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
         try
         {
-            await using var source = await upstream.Content.ReadAsStreamAsync(cancellation);
+            // Synchronous: every content that reaches here (the connection's own, or the pipeline's stream and byte
+            // contents) already has its stream, and the async form allocates a Task for it.
+            await using var source = upstream.Content.ReadAsStream(cancellation);
             if (isHead)
             {
                 return;
