@@ -58,7 +58,10 @@ internal static class ResponseRelay
         var body = context.Response.Body;
         var isHead = HttpMethods.IsHead(context.Request.Method);
         long copied = 0;
-        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+        // A stream can sit open for minutes between events. Like YARP, wait for its data with a zero-byte read and
+        // hold a buffer only while copying, so an idle open stream costs no buffer (16 KB each otherwise).
+        var waitWithoutBuffer = IsEventStream(context.Response.ContentType);
+        byte[]? buffer = waitWithoutBuffer ? null : ArrayPool<byte>.Shared.Rent(BufferSize);
         try
         {
             // Synchronous: every content that reaches here (the connection's own, or the pipeline's stream and byte
@@ -69,12 +72,28 @@ internal static class ResponseRelay
                 return;
             }
 
-            int read;
-            while ((read = await source.ReadAsync(buffer.AsMemory(0, BufferSize), cancellation)) > 0)
+            while (true)
             {
+                if (waitWithoutBuffer)
+                {
+                    _ = await source.ReadAsync(Memory<byte>.Empty, cancellation);
+                    buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+                }
+
+                var read = await source.ReadAsync(buffer.AsMemory(0, BufferSize), cancellation);
+                if (read == 0)
+                {
+                    break;
+                }
+
                 await body.WriteAsync(buffer.AsMemory(0, read), cancellation);
                 await body.FlushAsync(cancellation);
                 copied += read;
+                if (waitWithoutBuffer)
+                {
+                    ArrayPool<byte>.Shared.Return(buffer!);
+                    buffer = null;
+                }
             }
         }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
@@ -94,9 +113,16 @@ internal static class ResponseRelay
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            if (buffer is not null)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
         }
     }
+
+    // The head is already copied: read the relayed string rather than parse the upstream's Content-Type again.
+    private static bool IsEventStream(string? contentType) =>
+        contentType is not null && contentType.StartsWith("text/event-stream", StringComparison.OrdinalIgnoreCase);
 
     private static async Task ReportBrokenBodyAsync(HttpContext context, long copied, Exception ex, ILogger logger)
     {
