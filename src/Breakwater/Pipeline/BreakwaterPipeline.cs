@@ -402,7 +402,7 @@ internal sealed class BreakwaterPipeline
     {
         call.Attempts++;
         var started = _time.GetTimestamp();
-        var request = BuildRequest(call);
+        var request = call.Attempts == 1 && CanSendOriginal(call) ? call.Original : BuildRequest(call);
 
         // The attempt timeout runs on the injected clock, bounded by what is left of the call's deadline.
         var remaining = call.Deadline - _time.GetUtcNow();
@@ -702,8 +702,53 @@ internal sealed class BreakwaterPipeline
     private static bool IsTransportFailure(Exception exception) =>
         exception is HttpRequestException or IOException or SocketException or TimeoutException;
 
-    private static bool IsEventStream(HttpResponseMessage response) =>
-        response.Content.Headers.ContentType?.MediaType is { } mt && mt.Equals("text/event-stream", StringComparison.OrdinalIgnoreCase);
+    // From the raw value: the typed ContentType would parse the header into objects on every response.
+    private static bool IsEventStream(HttpResponseMessage response)
+    {
+        if (!response.Content.Headers.NonValidated.TryGetValues("Content-Type", out var values))
+        {
+            return false;
+        }
+
+        foreach (var value in values)
+        {
+            var mediaType = value.AsSpan();
+            var semicolon = mediaType.IndexOf(';');
+            if (semicolon >= 0)
+            {
+                mediaType = mediaType[..semicolon];
+            }
+
+            return mediaType.Trim().Equals("text/event-stream", StringComparison.OrdinalIgnoreCase);
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Whether the first attempt may go out as the caller's own request instead of a copy: only for a body the gateway
+    /// handed over as <see cref="RequestBodyContent"/> (the message was built for the pipeline alone, and a library
+    /// caller's request is never sent as is), with the body unchanged and no <c>breakwater-*</c> header to strip. Later
+    /// attempts copy it as usual (headers and options stay readable after it was sent).
+    /// </summary>
+    private static bool CanSendOriginal(CallContext call)
+    {
+        var original = call.Original;
+        if (original.Content is not RequestBodyContent content || !ReferenceEquals(content.Bytes, call.Body.Bytes))
+        {
+            return false;
+        }
+
+        foreach (var header in original.Headers.NonValidated)
+        {
+            if (header.Key.StartsWith(BreakwaterHeaders.Prefix, StringComparison.OrdinalIgnoreCase))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     private static HttpRequestMessage BuildRequest(CallContext call)
     {
