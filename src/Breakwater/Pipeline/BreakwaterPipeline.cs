@@ -249,17 +249,7 @@ internal sealed class BreakwaterPipeline
         try
         {
             result = await state.Breaker.ExecuteOutcomeAsync(
-                static async (ctx, s) =>
-                {
-                    try
-                    {
-                        return Polly.Outcome.FromResult(await s.pipeline.AttemptAsync(s.call, s.send, ctx.CancellationToken).ConfigureAwait(false));
-                    }
-                    catch (Exception ex) when (!ctx.CancellationToken.IsCancellationRequested && IsTransportFailure(ex))
-                    {
-                        return Polly.Outcome.FromException<AttemptResult>(ex);
-                    }
-                },
+                static (ctx, s) => s.pipeline.AttemptAsync(s.call, s.send, ctx.CancellationToken),
                 context,
                 (pipeline: this, call, send)).ConfigureAwait(false);
         }
@@ -395,53 +385,64 @@ internal sealed class BreakwaterPipeline
         return response;
     }
 
-    private async Task<AttemptResult> AttemptAsync(
+    /// <summary>
+    /// One attempt, as the breaker's outcome: a transport failure (not the caller's cancellation) is an outcome, not a
+    /// throw. One async method rather than a lambda awaiting another: one state machine per attempt instead of two.
+    /// </summary>
+    private async ValueTask<Polly.Outcome<AttemptResult>> AttemptAsync(
         CallContext call,
         Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>> send,
         CancellationToken cancellationToken)
     {
-        call.Attempts++;
-        var started = _time.GetTimestamp();
-        var request = call.Attempts == 1 && CanSendOriginal(call) ? call.Original : BuildRequest(call);
-
-        // The attempt timeout runs on the injected clock, bounded by what is left of the call's deadline.
-        var remaining = call.Deadline - _time.GetUtcNow();
-        var timeout = remaining < _options.AttemptTimeout ? remaining : _options.AttemptTimeout;
-        // One source for both: the caller's cancellation is forwarded into the timeout's source by a registration,
-        // which costs one callback node instead of a linked source with a registration on each side.
-        using var timeoutSource = new CancellationTokenSource(timeout > TimeSpan.FromMilliseconds(1) ? timeout : TimeSpan.FromMilliseconds(1), _time);
-        using var callerLink = cancellationToken.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), timeoutSource);
-        var token = timeoutSource.Token;
-        AttemptResult attempt;
         try
         {
-            var response = await send(request, token).ConfigureAwait(false);
-            var status = (int)response.StatusCode;
-            if (status is >= 200 and < 300)
-            {
-                var requestId = RetryHints.TryGet(response.Headers, AnthropicHeaders.RequestId, out var rid) ? rid : null;
-                attempt = IsEventStream(response)
-                    ? await HoldBackAsync(call, response, requestId, token).ConfigureAwait(false)
-                    : new AttemptResult(response, Outcome.Success(status, requestId, RateLimitSnapshot.From(response.Headers)));
-            }
-            else
-            {
-                attempt = await ReadFailureAsync(response, token).ConfigureAwait(false);
-            }
-        }
-        catch (OperationCanceledException ex) when (timeoutSource.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-        {
-            request.Dispose();
-            throw new TimeoutException($"No answer within the attempt timeout of {timeout.TotalSeconds:0.###} s.", ex);
-        }
-        catch
-        {
-            request.Dispose();
-            throw;
-        }
+            call.Attempts++;
+            var started = _time.GetTimestamp();
+            var request = call.Attempts == 1 && CanSendOriginal(call) ? call.Original : BuildRequest(call);
 
-        BreakwaterMetrics.AttemptDuration.Record(_time.GetElapsedTime(started).TotalSeconds, Tag("client", _client.Name), Tag("model", call.Model));
-        return attempt;
+            // The attempt timeout runs on the injected clock, bounded by what is left of the call's deadline.
+            var remaining = call.Deadline - _time.GetUtcNow();
+            var timeout = remaining < _options.AttemptTimeout ? remaining : _options.AttemptTimeout;
+            // One source for both: the caller's cancellation is forwarded into the timeout's source by a registration,
+            // which costs one callback node instead of a linked source with a registration on each side.
+            using var timeoutSource = new CancellationTokenSource(timeout > TimeSpan.FromMilliseconds(1) ? timeout : TimeSpan.FromMilliseconds(1), _time);
+            using var callerLink = cancellationToken.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), timeoutSource);
+            var token = timeoutSource.Token;
+            AttemptResult attempt;
+            try
+            {
+                var response = await send(request, token).ConfigureAwait(false);
+                var status = (int)response.StatusCode;
+                if (status is >= 200 and < 300)
+                {
+                    var requestId = RetryHints.TryGet(response.Headers, AnthropicHeaders.RequestId, out var rid) ? rid : null;
+                    attempt = IsEventStream(response)
+                        ? await HoldBackAsync(call, response, requestId, token).ConfigureAwait(false)
+                        : new AttemptResult(response, Outcome.Success(status, requestId, RateLimitSnapshot.From(response.Headers)));
+                }
+                else
+                {
+                    attempt = await ReadFailureAsync(response, token).ConfigureAwait(false);
+                }
+            }
+            catch (OperationCanceledException ex) when (timeoutSource.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                request.Dispose();
+                throw new TimeoutException($"No answer within the attempt timeout of {timeout.TotalSeconds:0.###} s.", ex);
+            }
+            catch
+            {
+                request.Dispose();
+                throw;
+            }
+
+            BreakwaterMetrics.AttemptDuration.Record(_time.GetElapsedTime(started).TotalSeconds, Tag("client", _client.Name), Tag("model", call.Model));
+            return Polly.Outcome.FromResult(attempt);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && IsTransportFailure(ex))
+        {
+            return Polly.Outcome.FromException<AttemptResult>(ex);
+        }
     }
 
     private async Task<AttemptResult> ReadFailureAsync(HttpResponseMessage response, CancellationToken token)
