@@ -43,6 +43,7 @@ internal sealed class BreakwaterPipeline
         var body = request.Content switch
         {
             null => RequestBody.Empty,
+            RequestBodyContent { Parsed: { } parsed } known when ReferenceEquals(parsed.Bytes, known.Bytes) => parsed,
             RequestBodyContent known => RequestBody.Parse(known.Bytes),
             var content => RequestBody.Parse(await content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false)),
         };

@@ -9,4 +9,7 @@ internal sealed class RequestBodyContent(byte[] bytes) : ByteArrayContent(bytes)
 {
     /// <summary>The bytes this content sends (the same array, not a copy).</summary>
     public byte[] Bytes { get; } = bytes;
+
+    /// <summary>The body already parsed from <see cref="Bytes"/> by whoever checked it, or <c>null</c> (the pipeline parses it).</summary>
+    public RequestBody? Parsed { get; init; }
 }

@@ -74,7 +74,7 @@ internal sealed class MessagesProxy
             return;
         }
 
-        if (JsonBodyCheck.Problem(body) is { } problem)
+        if (JsonBodyCheck.Problem(body, out var parsed) is { } problem)
         {
             await RejectAsync(context, StatusCodes.Status400BadRequest, AnthropicErrorTypes.InvalidRequest, problem);
             return;
@@ -106,7 +106,7 @@ internal sealed class MessagesProxy
         }
 
         // The pipeline takes these bytes as they are; a plain ByteArrayContent would be copied again to be read.
-        var content = new RequestBodyContent(body);
+        var content = new RequestBodyContent(body) { Parsed = parsed };
         using var message = UpstreamRequests.Create(request, target, content, _options.Auth, dropAcceptEncoding: true, dropBreakwaterHeaders: false);
         if (verdict.IsRetry)
         {
