@@ -24,10 +24,9 @@ internal sealed class ClientRetryDetector
     private readonly Lock _pruneGate = new();
     private int _count;
 
-    [ThreadStatic]
-    private static IncrementalHash? t_hash;
-
-    private static ReadOnlySpan<byte> Separator => [0];
+    // Bodies up to this size are copied next to the key and path and hashed in one call; larger ones are streamed
+    // into the digest rather than copied.
+    private const int InlineBodyLimit = 64 * 1024;
 
     public ClientRetryDetector(GatewayOptions options, TimeProvider time)
     {
@@ -109,39 +108,45 @@ internal sealed class ClientRetryDetector
 
     private static UInt128 Fingerprint(HttpRequest request, ReadOnlySpan<byte> body)
     {
-        // One hash object per thread, reset by every GetHashAndReset: creating one per request (a native digest
-        // context with a finalizer) cost more than hashing a typical body.
-        var hash = t_hash ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        AppendHeader(hash, request, AnthropicHeaders.ApiKey);
-        AppendHeader(hash, request, AnthropicHeaders.Authorization);
-        AppendString(hash, request.Path.Value ?? "");
-        hash.AppendData(Separator);
-        hash.AppendData(body);
-        Span<byte> digest = stackalloc byte[32];
-        hash.GetHashAndReset(digest);
-        return BinaryPrimitives.ReadUInt128LittleEndian(digest);
-    }
-
-    private static void AppendHeader(IncrementalHash hash, HttpRequest request, string name)
-    {
-        if (request.Headers.TryGetValue(name, out var value))
+        // SHA-256 of key \0 authorization \0 path \0 body. Each call into the native digest costs more than hashing a
+        // typical body, so the small parts and (up to a size) the body go in one buffer and one call.
+        var key = Header(request, AnthropicHeaders.ApiKey);
+        var authorization = Header(request, AnthropicHeaders.Authorization);
+        var path = request.Path.Value ?? "";
+        var prefixLength = Encoding.UTF8.GetByteCount(key) + Encoding.UTF8.GetByteCount(authorization) + Encoding.UTF8.GetByteCount(path) + 3;
+        var inline = body.Length <= InlineBodyLimit;
+        var buffer = ArrayPool<byte>.Shared.Rent(prefixLength + (inline ? body.Length : 0));
+        try
         {
-            AppendString(hash, value.ToString());
+            var at = Encoding.UTF8.GetBytes(key, buffer);
+            buffer[at++] = 0;
+            at += Encoding.UTF8.GetBytes(authorization, buffer.AsSpan(at));
+            buffer[at++] = 0;
+            at += Encoding.UTF8.GetBytes(path, buffer.AsSpan(at));
+            buffer[at++] = 0;
+            Span<byte> digest = stackalloc byte[32];
+            if (inline)
+            {
+                body.CopyTo(buffer.AsSpan(at));
+                SHA256.HashData(buffer.AsSpan(0, at + body.Length), digest);
+            }
+            else
+            {
+                using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+                hash.AppendData(buffer.AsSpan(0, at));
+                hash.AppendData(body);
+                hash.GetHashAndReset(digest);
+            }
+
+            return BinaryPrimitives.ReadUInt128LittleEndian(digest);
         }
-
-        hash.AppendData(Separator);
-    }
-
-    private static void AppendString(IncrementalHash hash, string value)
-    {
-        var length = Encoding.UTF8.GetMaxByteCount(value.Length);
-        byte[]? rented = null;
-        var buffer = length <= 512 ? stackalloc byte[512] : (rented = ArrayPool<byte>.Shared.Rent(length));
-        var written = Encoding.UTF8.GetBytes(value, buffer);
-        hash.AppendData(buffer[..written]);
-        if (rented is not null)
+        finally
         {
-            ArrayPool<byte>.Shared.Return(rented);
+            // The key was in there.
+            ArrayPool<byte>.Shared.Return(buffer, clearArray: true);
         }
     }
+
+    private static string Header(HttpRequest request, string name) =>
+        request.Headers.TryGetValue(name, out var value) ? value.ToString() : "";
 }
