@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net.Sockets;
 using Breakwater.Anthropic;
 using Breakwater.Classification;
@@ -493,9 +494,11 @@ internal sealed class BreakwaterPipeline
     private async Task<AttemptResult> HoldBackAsync(CallContext call, HttpResponseMessage response, string? requestId, CancellationToken token)
     {
         var stream = await response.Content.ReadAsStreamAsync(token).ConfigureAwait(false);
-        var reader = new SseReader();
+        // Names only: the hold-back needs to know which events went by, not their data (an error event's data is
+        // read again from the held bytes). Materialising every event as strings was most of a stream's allocations.
+        var reader = new SseReader(namesOnly: true);
         var events = new List<SseEvent>(8);
-        var held = new byte[4096];
+        var held = ArrayPool<byte>.Shared.Rent(4096);
         var length = 0;
         var sawStop = false;
         var rateLimits = RateLimitSnapshot.From(response.Headers);
@@ -503,7 +506,10 @@ internal sealed class BreakwaterPipeline
         {
             if (held.Length - length < 1024)
             {
-                Array.Resize(ref held, held.Length * 2);
+                var bigger = ArrayPool<byte>.Shared.Rent(held.Length * 2);
+                held.AsSpan(0, length).CopyTo(bigger);
+                ArrayPool<byte>.Shared.Return(held);
+                held = bigger;
             }
 
             int n;
@@ -545,7 +551,7 @@ internal sealed class BreakwaterPipeline
                 switch (e.Event)
                 {
                     case "error":
-                        var error = ErrorBodyParser.Parse(e.Data);
+                        var error = ErrorBodyParser.Parse(FirstErrorData(held.AsSpan(0, length)));
                         ReplaceContent(response, new PrefixedStream(held, length, stream));
                         return new AttemptResult(response, Classifier.ClassifyStreamError(error, requestId, afterFirstDelta: false, rateLimits));
                     case "content_block_delta":
@@ -563,6 +569,22 @@ internal sealed class BreakwaterPipeline
         }
     }
 
+    /// <summary>The data of the first <c>error</c> event in the held bytes, read with a full reader (the rare path).</summary>
+    private static string FirstErrorData(ReadOnlySpan<byte> held)
+    {
+        var events = new List<SseEvent>();
+        new SseReader().Feed(held, events);
+        foreach (var e in events)
+        {
+            if (e.Event == "error")
+            {
+                return e.Data;
+            }
+        }
+
+        return "";
+    }
+
     private AttemptResult Commit(CallContext call, HttpResponseMessage response, Stream stream, byte[] held, int length, string? requestId, RateLimitSnapshot? rateLimits)
     {
         var model = call.Model;
@@ -574,6 +596,10 @@ internal sealed class BreakwaterPipeline
             OnStreamEnd(end, model, attemptNumber, requestId);
         });
         ReplaceContent(response, pass, disposeOld: false);
+
+        // The pass-through copied what was held: the hold-back buffer goes back to the pool. (On the other paths it
+        // becomes the response body itself and is left to the GC.)
+        ArrayPool<byte>.Shared.Return(held);
         return new AttemptResult(response, Outcome.Success(200, requestId, rateLimits) with { Phase = StreamPhase.AfterFirstDelta });
     }
 
