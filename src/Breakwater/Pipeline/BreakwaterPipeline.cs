@@ -497,10 +497,9 @@ internal sealed class BreakwaterPipeline
         // Names only: the hold-back needs to know which events went by, not their data (an error event's data is
         // read again from the held bytes). Materialising every event as strings was most of a stream's allocations.
         var reader = new SseReader(namesOnly: true);
-        var events = new List<SseEvent>(8);
+        var events = new HoldBackEvents();
         var held = ArrayPool<byte>.Shared.Rent(4096);
         var length = 0;
-        var sawStop = false;
         var rateLimits = RateLimitSnapshot.From(response.Headers);
         while (true)
         {
@@ -526,7 +525,7 @@ internal sealed class BreakwaterPipeline
             if (n == 0)
             {
                 ReplaceContent(response, new MemoryStream(held, 0, length, writable: false));
-                if (sawStop)
+                if (events.SawStop)
                 {
                     return new AttemptResult(response, Outcome.Success(200, requestId, rateLimits) with { Phase = StreamPhase.BeforeFirstDelta });
                 }
@@ -544,22 +543,15 @@ internal sealed class BreakwaterPipeline
             }
 
             length += n;
-            events.Clear();
             reader.Feed(held.AsSpan(length - n, n), events);
-            foreach (var e in events)
+            switch (events.Decisive)
             {
-                switch (e.Event)
-                {
-                    case "error":
-                        var error = ErrorBodyParser.Parse(FirstErrorData(held.AsSpan(0, length)));
-                        ReplaceContent(response, new PrefixedStream(held, length, stream));
-                        return new AttemptResult(response, Classifier.ClassifyStreamError(error, requestId, afterFirstDelta: false, rateLimits));
-                    case "content_block_delta":
-                        return Commit(call, response, stream, held, length, requestId, rateLimits);
-                    case "message_stop":
-                        sawStop = true;
-                        break;
-                }
+                case "error":
+                    var error = ErrorBodyParser.Parse(FirstErrorData(held.AsSpan(0, length)));
+                    ReplaceContent(response, new PrefixedStream(held, length, stream));
+                    return new AttemptResult(response, Classifier.ClassifyStreamError(error, requestId, afterFirstDelta: false, rateLimits));
+                case "content_block_delta":
+                    return Commit(call, response, stream, held, length, requestId, rateLimits);
             }
 
             if (length >= _options.StreamHoldBackBytes)
