@@ -62,6 +62,11 @@ internal static class ResponseRelay
         // hold a buffer only while copying, so an idle open stream costs no buffer (16 KB each otherwise).
         var waitWithoutBuffer = IsEventStream(context.Response.ContentType);
         byte[]? buffer = waitWithoutBuffer ? null : ArrayPool<byte>.Shared.Rent(BufferSize);
+
+        // A stream, or a body of unknown length, goes out as it arrives. A body of known length is written as it
+        // arrives and sent when Kestrel's buffer fills or the response ends: a flush per read would hand each
+        // small JSON answer to the socket writer twice.
+        var flushEachRead = waitWithoutBuffer || context.Response.ContentLength is null;
         try
         {
             // Synchronous: every content that reaches here (the connection's own, or the pipeline's stream and byte
@@ -87,7 +92,11 @@ internal static class ResponseRelay
                 }
 
                 await body.WriteAsync(buffer.AsMemory(0, read), cancellation);
-                await body.FlushAsync(cancellation);
+                if (flushEachRead)
+                {
+                    await body.FlushAsync(cancellation);
+                }
+
                 copied += read;
                 if (waitWithoutBuffer)
                 {
