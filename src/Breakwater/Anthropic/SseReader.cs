@@ -16,8 +16,9 @@ namespace Breakwater.Anthropic;
 /// </remarks>
 public sealed class SseReader
 {
-    private readonly ArrayBufferWriter<byte> _line = new(256);
-    private readonly StringBuilder _data = new();
+    // Both made on first use: a reader that only sees whole lines (or only names) never needs them.
+    private ArrayBufferWriter<byte>? _line;
+    private StringBuilder? _data;
     private readonly bool _namesOnly;
     private string? _event;
     private string? _lastId;
@@ -65,11 +66,11 @@ public sealed class SseReader
             var i = chunk.IndexOfAny((byte)'\r', (byte)'\n');
             if (i < 0)
             {
-                _line.Write(chunk);
+                (_line ??= new ArrayBufferWriter<byte>(256)).Write(chunk);
                 return;
             }
 
-            if (_line.WrittenCount == 0)
+            if (_line is null || _line.WrittenCount == 0)
             {
                 ProcessLine(chunk[..i], events);
             }
@@ -88,8 +89,8 @@ public sealed class SseReader
     /// <summary>Resets the parser to its initial state.</summary>
     public void Reset()
     {
-        _line.ResetWrittenCount();
-        _data.Clear();
+        _line?.ResetWrittenCount();
+        _data?.Clear();
         _event = null;
         _lastId = null;
         _hasData = false;
@@ -106,7 +107,7 @@ public sealed class SseReader
             if (chunk[0] != bom[_bomMatched])
             {
                 // Not a BOM after all: the bytes held back are ordinary line content.
-                _line.Write(bom[.._bomMatched]);
+                (_line ??= new ArrayBufferWriter<byte>(256)).Write(bom[.._bomMatched]);
                 _bomMatched = -1;
                 break;
             }
@@ -137,10 +138,10 @@ public sealed class SseReader
         {
             if (_hasData)
             {
-                events.Add(new SseEvent(string.IsNullOrEmpty(_event) ? "message" : _event, _data.ToString(), _lastId));
+                events.Add(new SseEvent(string.IsNullOrEmpty(_event) ? "message" : _event, _data?.ToString() ?? "", _lastId));
             }
 
-            _data.Clear();
+            _data?.Clear();
             _event = null;
             _hasData = false;
             return;
@@ -174,10 +175,10 @@ public sealed class SseReader
             {
                 if (_hasData)
                 {
-                    _data.Append('\n');
+                    _data!.Append('\n');
                 }
 
-                _data.Append(Encoding.UTF8.GetString(value));
+                (_data ??= new StringBuilder()).Append(Encoding.UTF8.GetString(value));
             }
 
             _hasData = true;
