@@ -67,6 +67,24 @@ public sealed class RequestBodyContentTests
     }
 
     [Fact]
+    public async Task SendAsync_GatewayBodyFirstAttemptFailsOnTheWire_RetryCarriesTheSameBodyAndHeaders()
+    {
+        var time = new ObservableTimeProvider();
+        var upstream = new ScriptedHandler(time, (n, _, _) => n == 0
+            ? Task.FromException<HttpResponseMessage>(new HttpRequestException("connection reset"))
+            : Task.FromResult(Api.Ok("req_good")));
+        using var invoker = new HttpMessageInvoker(new BreakwaterHandler(new BreakwaterOptions(), time, new FixedRandom(0)) { InnerHandler = upstream });
+        using var request = GatewayRequest();
+
+        using var response = await TimeLoop.Run(time, invoker.SendAsync(request, CancellationToken.None), TimeSpan.FromMilliseconds(5));
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(2, upstream.Requests.Count);
+        Assert.Equal(Body, Encoding.UTF8.GetString(upstream.Requests[1].Body));
+        Assert.Equal(upstream.Requests[0].Headers, upstream.Requests[1].Headers);
+    }
+
+    [Fact]
     public async Task SendAsync_GatewayBodyWithBreakwaterHeader_SendsACopyWithoutIt()
     {
         var sut = CreateSut(_ => Api.Ok("req_1"));
