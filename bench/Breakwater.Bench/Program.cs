@@ -5,6 +5,11 @@ using Breakwater.Bench.Servers;
 // starts, so that every proxy has a process (and an RSS) of its own.
 var command = args.Length > 0 ? args[0] : "overhead";
 var rest = args.Skip(1).ToArray();
+if (command.StartsWith("serve-", StringComparison.Ordinal))
+{
+    AllocationSampler.StartIfRequested();
+}
+
 return command switch
 {
     "overhead" => await OverheadRunner.RunAsync(OverheadOptions.Parse(rest)),

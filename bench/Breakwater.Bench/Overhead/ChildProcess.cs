@@ -9,6 +9,7 @@ internal sealed class ChildProcess : IDisposable
     private readonly Process _process;
     private readonly TaskCompletionSource<Uri> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<string> _tail = [];
+    private TaskCompletionSource<string>? _stats;
 
     private ChildProcess(Process process, string name)
     {
@@ -81,6 +82,28 @@ internal sealed class ChildProcess : IDisposable
         return 0;
     }
 
+    /// <summary>CPU ticks from /proc, plus the GC counters a .NET child reports when asked on stdin (null figures otherwise).</summary>
+    public async Task<ProcessSample> SampleAsync(bool askRuntime)
+    {
+        string? line = null;
+        if (askRuntime && !_process.HasExited)
+        {
+            var pending = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+            Volatile.Write(ref _stats, pending);
+            await _process.StandardInput.WriteLineAsync("stats");
+            await _process.StandardInput.FlushAsync();
+            try
+            {
+                line = await pending.Task.WaitAsync(TimeSpan.FromSeconds(10));
+            }
+            catch (TimeoutException)
+            {
+            }
+        }
+
+        return ProcessSample.FromStatsLine(ProcessCost.ReadCpuTicks(Pid), line);
+    }
+
     public string Tail()
     {
         lock (_tail)
@@ -111,6 +134,12 @@ internal sealed class ChildProcess : IDisposable
     {
         if (line is null)
         {
+            return;
+        }
+
+        if (line.StartsWith("STATS ", StringComparison.Ordinal))
+        {
+            Interlocked.Exchange(ref _stats, null)?.TrySetResult(line);
             return;
         }
 

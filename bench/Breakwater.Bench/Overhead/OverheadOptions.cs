@@ -5,6 +5,16 @@ namespace Breakwater.Bench.Overhead;
 /// <summary>Flags of <c>overhead</c>. Defaults: 10 s per point, 3 s warm-up, 500 TTFB samples, 1,000 open streams.</summary>
 internal sealed record OverheadOptions(TimeSpan Duration, TimeSpan Warmup, int TtfbCount, int Streams, string JsonPath, bool Portkey, string PortkeyDirectory)
 {
+    /// <summary>Only these paths (<c>--paths direct,yarp,breakwater,portkey</c>); all when empty. For quick partial runs.</summary>
+    public IReadOnlyList<string> OnlyPaths { get; init; } = [];
+
+    /// <summary>Only these modes (<c>--modes json,sse</c>); both when empty.</summary>
+    public IReadOnlyList<string> OnlyModes { get; init; } = [];
+
+    public bool Includes(string path) => OnlyPaths.Count == 0 || OnlyPaths.Contains(path);
+
+    public bool IncludesMode(string mode) => OnlyModes.Count == 0 || OnlyModes.Contains(mode);
+
     public static OverheadOptions Parse(string[] args)
     {
         string? Get(string name)
@@ -23,6 +33,13 @@ internal sealed record OverheadOptions(TimeSpan Duration, TimeSpan Warmup, int T
             Int("--streams", 1000),
             Get("--json") ?? "overhead.json",
             !args.Contains("--no-portkey"),
-            Get("--portkey-dir") ?? Path.Combine("bench", "portkey"));
+            Get("--portkey-dir") ?? Path.Combine("bench", "portkey"))
+        {
+            OnlyPaths = List("--paths"),
+            OnlyModes = List("--modes"),
+        };
+
+        IReadOnlyList<string> List(string name) =>
+            Get(name)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
     }
 }

@@ -31,6 +31,16 @@ internal sealed class OverheadReport(
             r[$"breakwaterOverPortkeyJsonRps_c{c}"] = Div(bw?.JsonAt(c)?.RequestsPerSecond, portkey?.JsonAt(c)?.RequestsPerSecond);
         }
 
+        // Per-request cost of the proxy process: the figure that survives a noisy machine. Lower is better.
+        foreach (var c in new[] { 16, 64, 1 })
+        {
+            r[$"breakwaterOverYarpJsonCpuPerRequest_c{c}"] = Div(bw?.JsonAt(c)?.CpuUsPerRequest, yarp?.JsonAt(c)?.CpuUsPerRequest);
+            r[$"breakwaterOverYarpSseCpuPerRequest_c{c}"] = Div(bw?.SseAt(c)?.CpuUsPerRequest, yarp?.SseAt(c)?.CpuUsPerRequest);
+        }
+
+        r["breakwaterOverYarpJsonAllocPerRequest_c16"] = Div(bw?.JsonAt(16)?.AllocBytesPerRequest, yarp?.JsonAt(16)?.AllocBytesPerRequest);
+        r["breakwaterOverYarpSseAllocPerRequest_c16"] = Div(bw?.SseAt(16)?.AllocBytesPerRequest, yarp?.SseAt(16)?.AllocBytesPerRequest);
+
         foreach (var p in new[] { yarp, bw, portkey })
         {
             if (p is null || direct is null)
@@ -78,6 +88,23 @@ internal sealed class OverheadReport(
         }
 
         sb.AppendLine();
+        sb.AppendLine("Proxy process cost per request (CPU = utime + stime from /proc over the point; allocations and GCs from the .NET child):");
+        sb.AppendLine("| path | mode | c | CPU us/req | alloc B/req | gen0 / gen1 / gen2 GCs | GC pause ms |");
+        sb.AppendLine("|---|---|---|---|---|---|---|");
+        foreach (var p in paths)
+        {
+            foreach (var (mode, points) in new[] { ("JSON", p.Json), ("SSE", p.Sse) })
+            {
+                foreach (var w in points.Where(w => w.Cost is not null))
+                {
+                    var c = w.Cost!;
+                    sb.AppendLine(CultureInfo.InvariantCulture,
+                        $"| {p.Path} | {mode} | {w.Connections} | {F(w.CpuUsPerRequest, "0.0")} | {F(w.AllocBytesPerRequest, "N0")} | {(c.Gen0 is null ? "—" : $"{c.Gen0} / {c.Gen1} / {c.Gen2}")} | {F(c.GcPauseMs, "0.0")} |");
+                }
+            }
+        }
+
+        sb.AppendLine();
         sb.AppendLine(CultureInfo.InvariantCulture, $"| {options.Streams} open streams | receiving | open upstream | failed | RSS idle | RSS open |");
         sb.AppendLine("|---|---|---|---|---|---|");
         foreach (var (name, s) in streams)
@@ -122,7 +149,14 @@ internal sealed class OverheadReport(
 
     public string ToJson()
     {
-        object Point(WrkResult w) => new { connections = w.Connections, rps = Round(w.RequestsPerSecond), p50Ms = Round(w.P50Ms), p99Ms = Round(w.P99Ms), requests = w.Requests, non2xx = w.Non2xx, socketErrors = w.SocketErrors };
+        object Point(WrkResult w) => new
+        {
+            connections = w.Connections, rps = Round(w.RequestsPerSecond), p50Ms = Round(w.P50Ms), p99Ms = Round(w.P99Ms), requests = w.Requests, non2xx = w.Non2xx, socketErrors = w.SocketErrors,
+            proxyCpuUsPerRequest = w.CpuUsPerRequest is { } cpu ? Round(cpu) : null,
+            proxyAllocBytesPerRequest = w.AllocBytesPerRequest is { } alloc ? Round(alloc) : null,
+            proxyGen0 = w.Cost?.Gen0, proxyGen1 = w.Cost?.Gen1, proxyGen2 = w.Cost?.Gen2,
+            proxyGcPauseMs = w.Cost?.GcPauseMs is { } pause ? Round(pause) : null,
+        };
         var doc = new
         {
             date = started.ToString("O", CultureInfo.InvariantCulture),

@@ -23,7 +23,7 @@ internal static class OverheadRunner
             using var nginx = await NginxUpstream.StartAsync();
             Log($"nginx upstream: JSON {nginx.Json}, SSE {nginx.Sse}");
             var portkeyPort = 0;
-            if (options.Portkey)
+            if (options.Portkey && options.Includes("portkey"))
             {
                 (portkey, portkeyPort) = await StartPortkeyAsync(options.PortkeyDirectory);
                 if (portkey is null)
@@ -34,6 +34,11 @@ internal static class OverheadRunner
 
             foreach (var path in Paths)
             {
+                if (!options.Includes(path))
+                {
+                    continue;
+                }
+
                 if (path == "portkey" && portkey is null)
                 {
                     continue;
@@ -43,6 +48,11 @@ internal static class OverheadRunner
                 results.Add(result);
                 foreach (var sse in new[] { false, true })
                 {
+                    if (!options.IncludesMode(sse ? "sse" : "json"))
+                    {
+                        continue;
+                    }
+
                     var upstream = sse ? nginx.Sse : nginx.Json;
                     using var proxy = await StartAsync(path, upstream, portkey, portkeyPort);
                     var script = Wrk.WriteScript(work, $"{path}-{(sse ? "sse" : "json")}", sse ? Payloads.StreamRequest : Payloads.JsonRequest, proxy.Headers);
@@ -51,8 +61,14 @@ internal static class OverheadRunner
                     await Wrk.RunAsync(proxy.Address, script, 16, options.Warmup);
                     foreach (var connections in new[] { 16, 64, 1 })
                     {
+                        var before = await SampleAsync(proxy);
                         var point = await Wrk.RunAsync(proxy.Address, script, connections, options.Duration);
-                        Log($"{path} {(sse ? "SSE" : "JSON")} c={connections}: {point.RequestsPerSecond:0} req/s, p50 {point.P50Ms:0.000} ms, p99 {point.P99Ms:0.000} ms{(point.Non2xx + point.SocketErrors > 0 ? $", {point.Non2xx} non-2xx, {point.SocketErrors} socket errors" : "")}");
+                        if (before is not null && await SampleAsync(proxy) is { } after)
+                        {
+                            point = point with { Cost = ProcessCost.Between(before, after) };
+                        }
+
+                        Log($"{path} {(sse ? "SSE" : "JSON")} c={connections}: {point.RequestsPerSecond:0} req/s, p50 {point.P50Ms:0.000} ms, p99 {point.P99Ms:0.000} ms{CostText(point)}{(point.Non2xx + point.SocketErrors > 0 ? $", {point.Non2xx} non-2xx, {point.SocketErrors} socket errors" : "")}");
                         (sse ? result.Sse : result.Json).Add(point);
                     }
 
@@ -61,7 +77,7 @@ internal static class OverheadRunner
                         result.RssAfterLoadBytes = ChildProcess.ReadRss(proxy.Pid);
                     }
 
-                    if (sse)
+                    if (sse && options.TtfbCount > 0)
                     {
                         result.Ttfb = await StreamProbe.TimeToFirstByteAsync(proxy.Address, proxy.Headers, options.TtfbCount);
                         Log($"{path} TTFB: median {result.Ttfb.MedianMs:0.000} ms, p99 {result.Ttfb.P99Ms:0.000} ms ({result.Ttfb.Samples} samples, {result.Ttfb.Failures} failed)");
@@ -82,7 +98,7 @@ internal static class OverheadRunner
                          ("portkey", "portkey", []),
                      })
             {
-                if (path == "portkey" && portkey is null)
+                if ((path == "portkey" && portkey is null) || !options.Includes(path) || options.Streams <= 0)
                 {
                     continue;
                 }
@@ -119,6 +135,25 @@ internal static class OverheadRunner
 
         return 0;
     }
+
+    /// <summary>CPU ticks (any process) and GC counters (our .NET children); null for direct, which has no proxy process.</summary>
+    private static async Task<ProcessSample?> SampleAsync(RunningProxy proxy)
+    {
+        if (proxy.Pid == 0)
+        {
+            return null;
+        }
+
+        return proxy.Child is { } child
+            ? await child.SampleAsync(askRuntime: true)
+            : new ProcessSample(ProcessCost.ReadCpuTicks(proxy.Pid), null, null, null, null, null);
+    }
+
+    private static string CostText(WrkResult point) =>
+        point.Cost is not { } cost
+            ? ""
+            : string.Create(CultureInfo.InvariantCulture, $", proxy CPU {point.CpuUsPerRequest:0.0} us/req")
+              + (point.AllocBytesPerRequest is { } alloc ? string.Create(CultureInfo.InvariantCulture, $", {alloc:0} B/req, gen0 {cost.Gen0}, gen1 {cost.Gen1}, gen2 {cost.Gen2}, GC pause {cost.GcPauseMs:0.#} ms") : "");
 
     internal static string Mb(long bytes) => (bytes / 1024.0 / 1024.0).ToString("0.0", CultureInfo.InvariantCulture);
 

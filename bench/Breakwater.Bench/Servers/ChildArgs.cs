@@ -14,7 +14,9 @@ internal static class ChildArgs
 
     /// <summary>
     /// Announces the address on stdout (the parent waits for this line) and runs until stdin closes, so a child never
-    /// outlives the benchmark that started it, even when that one is killed.
+    /// outlives the benchmark that started it, even when that one is killed. A <c>stats</c> line on stdin is answered
+    /// with this process's GC figures (<see cref="StatsLine"/>): the benchmark reads allocations per request from the
+    /// proxy process itself, with nothing added to the product.
     /// </summary>
     public static async Task AnnounceAndWaitAsync(Uri address)
     {
@@ -22,9 +24,23 @@ internal static class ChildArgs
         Console.Out.Flush();
         await Task.Run(() =>
         {
-            while (Console.In.ReadLine() is not null)
+            while (Console.In.ReadLine() is { } line)
             {
+                if (line.Trim() == "stats")
+                {
+                    Console.Out.WriteLine(StatsLine());
+                    Console.Out.Flush();
+                }
+                else if (line.StartsWith("allocs ", StringComparison.Ordinal) && AllocationSampler.Instance is { } sampler)
+                {
+                    File.WriteAllText(line["allocs ".Length..].Trim(), sampler.Table());
+                }
             }
         });
     }
+
+    /// <summary><c>STATS allocatedBytes gen0 gen1 gen2 pauseMs</c>, cumulative since the process started.</summary>
+    public static string StatsLine() => string.Create(
+        System.Globalization.CultureInfo.InvariantCulture,
+        $"STATS {GC.GetTotalAllocatedBytes(precise: true)} {GC.CollectionCount(0)} {GC.CollectionCount(1)} {GC.CollectionCount(2)} {GC.GetTotalPauseDuration().TotalMilliseconds:0.###}");
 }

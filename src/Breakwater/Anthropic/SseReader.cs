@@ -16,8 +16,10 @@ namespace Breakwater.Anthropic;
 /// </remarks>
 public sealed class SseReader
 {
-    private readonly ArrayBufferWriter<byte> _line = new(256);
-    private readonly StringBuilder _data = new();
+    // Both made on first use: a reader that only sees whole lines (or only names) never needs them.
+    private ArrayBufferWriter<byte>? _line;
+    private StringBuilder? _data;
+    private readonly bool _namesOnly;
     private string? _event;
     private string? _lastId;
     private bool _hasData;
@@ -25,6 +27,21 @@ public sealed class SseReader
 
     // Bytes of a leading BOM matched so far; -1 once the start of the stream is past.
     private int _bomMatched;
+
+    /// <summary>A reader that keeps every event's data.</summary>
+    public SseReader()
+    {
+    }
+
+    /// <summary>
+    /// With <paramref name="namesOnly"/>, events are dispatched by the same rules but with empty <c>Data</c> and the
+    /// Messages API's event names as shared strings: for a caller that only needs to know which events went by (the
+    /// hold-back), without a string per data line.
+    /// </summary>
+    internal SseReader(bool namesOnly)
+    {
+        _namesOnly = namesOnly;
+    }
 
     /// <summary>Bytes fed so far.</summary>
     public long BytesRead { get; private set; }
@@ -49,11 +66,11 @@ public sealed class SseReader
             var i = chunk.IndexOfAny((byte)'\r', (byte)'\n');
             if (i < 0)
             {
-                _line.Write(chunk);
+                (_line ??= new ArrayBufferWriter<byte>(256)).Write(chunk);
                 return;
             }
 
-            if (_line.WrittenCount == 0)
+            if (_line is null || _line.WrittenCount == 0)
             {
                 ProcessLine(chunk[..i], events);
             }
@@ -72,8 +89,8 @@ public sealed class SseReader
     /// <summary>Resets the parser to its initial state.</summary>
     public void Reset()
     {
-        _line.ResetWrittenCount();
-        _data.Clear();
+        _line?.ResetWrittenCount();
+        _data?.Clear();
         _event = null;
         _lastId = null;
         _hasData = false;
@@ -90,7 +107,7 @@ public sealed class SseReader
             if (chunk[0] != bom[_bomMatched])
             {
                 // Not a BOM after all: the bytes held back are ordinary line content.
-                _line.Write(bom[.._bomMatched]);
+                (_line ??= new ArrayBufferWriter<byte>(256)).Write(bom[.._bomMatched]);
                 _bomMatched = -1;
                 break;
             }
@@ -102,16 +119,29 @@ public sealed class SseReader
         return chunk;
     }
 
+    private static string KnownName(ReadOnlySpan<byte> name) => name switch
+    {
+        _ when name.SequenceEqual("content_block_delta"u8) => "content_block_delta",
+        _ when name.SequenceEqual("message_start"u8) => "message_start",
+        _ when name.SequenceEqual("content_block_start"u8) => "content_block_start",
+        _ when name.SequenceEqual("content_block_stop"u8) => "content_block_stop",
+        _ when name.SequenceEqual("message_delta"u8) => "message_delta",
+        _ when name.SequenceEqual("message_stop"u8) => "message_stop",
+        _ when name.SequenceEqual("ping"u8) => "ping",
+        _ when name.SequenceEqual("error"u8) => "error",
+        _ => Encoding.UTF8.GetString(name),
+    };
+
     private void ProcessLine(ReadOnlySpan<byte> line, ICollection<SseEvent> events)
     {
         if (line.IsEmpty)
         {
             if (_hasData)
             {
-                events.Add(new SseEvent(string.IsNullOrEmpty(_event) ? "message" : _event, _data.ToString(), _lastId));
+                events.Add(new SseEvent(string.IsNullOrEmpty(_event) ? "message" : _event, _data?.ToString() ?? "", _lastId));
             }
 
-            _data.Clear();
+            _data?.Clear();
             _event = null;
             _hasData = false;
             return;
@@ -141,17 +171,21 @@ public sealed class SseReader
 
         if (field.SequenceEqual("data"u8))
         {
-            if (_hasData)
+            if (!_namesOnly)
             {
-                _data.Append('\n');
+                if (_hasData)
+                {
+                    _data!.Append('\n');
+                }
+
+                (_data ??= new StringBuilder()).Append(Encoding.UTF8.GetString(value));
             }
 
-            _data.Append(Encoding.UTF8.GetString(value));
             _hasData = true;
         }
         else if (field.SequenceEqual("event"u8))
         {
-            _event = Encoding.UTF8.GetString(value);
+            _event = _namesOnly ? KnownName(value) : Encoding.UTF8.GetString(value);
         }
         else if (field.SequenceEqual("id"u8))
         {

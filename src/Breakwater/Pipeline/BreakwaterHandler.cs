@@ -16,6 +16,9 @@ public sealed class BreakwaterHandler : DelegatingHandler
 {
     private readonly BreakwaterPipeline _pipeline;
 
+    // Made once: a method group passed per call is a new delegate per call.
+    private readonly Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>> _send;
+
     /// <summary>Creates the handler with its own state (budget, health). Use <c>AddBreakwater()</c> to share state across handler instances.</summary>
     /// <param name="options">The settings; validated here (every problem listed in one exception).</param>
     /// <param name="timeProvider">The clock; default <see cref="TimeProvider.System"/>.</param>
@@ -37,6 +40,7 @@ public sealed class BreakwaterHandler : DelegatingHandler
 
         var logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Breakwater");
         _pipeline = new BreakwaterPipeline(registry.Get(options), random, logger, incidentSink);
+        _send = base.SendAsync;
     }
 
     internal BreakwaterPipeline Pipeline => _pipeline;
@@ -46,7 +50,7 @@ public sealed class BreakwaterHandler : DelegatingHandler
 
     /// <inheritdoc />
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
-        _pipeline.SendAsync(request, base.SendAsync, cancellationToken);
+        _pipeline.SendAsync(request, _send, cancellationToken);
 
     /// <inheritdoc />
     protected override HttpResponseMessage Send(HttpRequestMessage request, CancellationToken cancellationToken) =>

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net.Sockets;
 using Breakwater.Anthropic;
 using Breakwater.Classification;
@@ -40,9 +41,13 @@ internal sealed class BreakwaterPipeline
         Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>> send,
         CancellationToken cancellationToken)
     {
-        var body = request.Content is null
-            ? RequestBody.Empty
-            : RequestBody.Parse(await request.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false));
+        var body = request.Content switch
+        {
+            null => RequestBody.Empty,
+            RequestBodyContent { Parsed: { } parsed } known when ReferenceEquals(parsed.Bytes, known.Bytes) => parsed,
+            RequestBodyContent known => RequestBody.Parse(known.Bytes),
+            var content => RequestBody.Parse(await content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false)),
+        };
 
         var now = _time.GetUtcNow();
         var limit = _options.TotalDeadline;
@@ -226,16 +231,10 @@ internal sealed class BreakwaterPipeline
         }
     }
 
-    private List<string> BuildChain(CallContext call)
-    {
-        var models = new List<string> { call.RequestedModel };
-        if (!call.FallbackDenied && call.RequestedModel.Length > 0 && call.Body.ModelValueStart >= 0)
-        {
-            models.AddRange(_options.Fallback.After(call.RequestedModel));
-        }
-
-        return models;
-    }
+    private ModelChain BuildChain(CallContext call) =>
+        new(call.RequestedModel, !call.FallbackDenied && call.RequestedModel.Length > 0 && call.Body.ModelValueStart >= 0
+            ? _options.Fallback.After(call.RequestedModel)
+            : []);
 
     private void FallBack(CallContext call, string next, string why)
     {
@@ -262,17 +261,7 @@ internal sealed class BreakwaterPipeline
         try
         {
             result = await state.Breaker.ExecuteOutcomeAsync(
-                static async (ctx, s) =>
-                {
-                    try
-                    {
-                        return Polly.Outcome.FromResult(await s.pipeline.AttemptAsync(s.call, s.send, ctx.CancellationToken).ConfigureAwait(false));
-                    }
-                    catch (Exception ex) when (!ctx.CancellationToken.IsCancellationRequested && IsTransportFailure(ex))
-                    {
-                        return Polly.Outcome.FromException<AttemptResult>(ex);
-                    }
-                },
+                static (ctx, s) => s.pipeline.AttemptAsync(s.call, s.send, ctx.CancellationToken),
                 context,
                 (pipeline: this, call, send)).ConfigureAwait(false);
         }
@@ -408,51 +397,64 @@ internal sealed class BreakwaterPipeline
         return response;
     }
 
-    private async Task<AttemptResult> AttemptAsync(
+    /// <summary>
+    /// One attempt, as the breaker's outcome: a transport failure (not the caller's cancellation) is an outcome, not a
+    /// throw. One async method rather than a lambda awaiting another: one state machine per attempt instead of two.
+    /// </summary>
+    private async ValueTask<Polly.Outcome<AttemptResult>> AttemptAsync(
         CallContext call,
         Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>> send,
         CancellationToken cancellationToken)
     {
-        call.Attempts++;
-        var started = _time.GetTimestamp();
-        var request = BuildRequest(call);
-
-        // The attempt timeout runs on the injected clock, bounded by what is left of the call's deadline.
-        var remaining = call.Deadline - _time.GetUtcNow();
-        var timeout = remaining < _options.AttemptTimeout ? remaining : _options.AttemptTimeout;
-        using var timeoutSource = new CancellationTokenSource(timeout > TimeSpan.FromMilliseconds(1) ? timeout : TimeSpan.FromMilliseconds(1), _time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);
-        var token = linked.Token;
-        AttemptResult attempt;
         try
         {
-            var response = await send(request, token).ConfigureAwait(false);
-            var status = (int)response.StatusCode;
-            if (status is >= 200 and < 300)
-            {
-                var requestId = RetryHints.TryGet(response.Headers, AnthropicHeaders.RequestId, out var rid) ? rid : null;
-                attempt = IsEventStream(response)
-                    ? await HoldBackAsync(call, response, requestId, token).ConfigureAwait(false)
-                    : new AttemptResult(response, Outcome.Success(status, requestId, RateLimitSnapshot.From(response.Headers)));
-            }
-            else
-            {
-                attempt = await ReadFailureAsync(response, token).ConfigureAwait(false);
-            }
-        }
-        catch (OperationCanceledException ex) when (timeoutSource.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-        {
-            request.Dispose();
-            throw new TimeoutException($"No answer within the attempt timeout of {timeout.TotalSeconds:0.###} s.", ex);
-        }
-        catch
-        {
-            request.Dispose();
-            throw;
-        }
+            call.Attempts++;
+            var started = _time.GetTimestamp();
+            var request = call.Attempts == 1 && CanSendOriginal(call) ? call.Original : BuildRequest(call);
 
-        BreakwaterMetrics.AttemptDuration.Record(_time.GetElapsedTime(started).TotalSeconds, Tag("client", _client.Name), Tag("model", call.Model));
-        return attempt;
+            // The attempt timeout runs on the injected clock, bounded by what is left of the call's deadline.
+            var remaining = call.Deadline - _time.GetUtcNow();
+            var timeout = remaining < _options.AttemptTimeout ? remaining : _options.AttemptTimeout;
+            // One source for both: the caller's cancellation is forwarded into the timeout's source by a registration,
+            // which costs one callback node instead of a linked source with a registration on each side.
+            using var timeoutSource = new CancellationTokenSource(timeout > TimeSpan.FromMilliseconds(1) ? timeout : TimeSpan.FromMilliseconds(1), _time);
+            using var callerLink = cancellationToken.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), timeoutSource);
+            var token = timeoutSource.Token;
+            AttemptResult attempt;
+            try
+            {
+                var response = await send(request, token).ConfigureAwait(false);
+                var status = (int)response.StatusCode;
+                if (status is >= 200 and < 300)
+                {
+                    var requestId = RetryHints.TryGet(response.Headers, AnthropicHeaders.RequestId, out var rid) ? rid : null;
+                    attempt = IsEventStream(response)
+                        ? await HoldBackAsync(call, response, requestId, token).ConfigureAwait(false)
+                        : new AttemptResult(response, Outcome.Success(status, requestId, RateLimitSnapshot.From(response.Headers)));
+                }
+                else
+                {
+                    attempt = await ReadFailureAsync(response, token).ConfigureAwait(false);
+                }
+            }
+            catch (OperationCanceledException ex) when (timeoutSource.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                request.Dispose();
+                throw new TimeoutException($"No answer within the attempt timeout of {timeout.TotalSeconds:0.###} s.", ex);
+            }
+            catch
+            {
+                request.Dispose();
+                throw;
+            }
+
+            BreakwaterMetrics.AttemptDuration.Record(_time.GetElapsedTime(started).TotalSeconds, Tag("client", _client.Name), Tag("model", call.Model));
+            return Polly.Outcome.FromResult(attempt);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && IsTransportFailure(ex))
+        {
+            return Polly.Outcome.FromException<AttemptResult>(ex);
+        }
     }
 
     private async Task<AttemptResult> ReadFailureAsync(HttpResponseMessage response, CancellationToken token)
@@ -502,17 +504,21 @@ internal sealed class BreakwaterPipeline
     private async Task<AttemptResult> HoldBackAsync(CallContext call, HttpResponseMessage response, string? requestId, CancellationToken token)
     {
         var stream = await response.Content.ReadAsStreamAsync(token).ConfigureAwait(false);
-        var reader = new SseReader();
-        var events = new List<SseEvent>(8);
-        var held = new byte[4096];
+        // Names only: the hold-back needs to know which events went by, not their data (an error event's data is
+        // read again from the held bytes). Materialising every event as strings was most of a stream's allocations.
+        var reader = new SseReader(namesOnly: true);
+        var events = new HoldBackEvents();
+        var held = ArrayPool<byte>.Shared.Rent(4096);
         var length = 0;
-        var sawStop = false;
         var rateLimits = RateLimitSnapshot.From(response.Headers);
         while (true)
         {
             if (held.Length - length < 1024)
             {
-                Array.Resize(ref held, held.Length * 2);
+                var bigger = ArrayPool<byte>.Shared.Rent(held.Length * 2);
+                held.AsSpan(0, length).CopyTo(bigger);
+                ArrayPool<byte>.Shared.Return(held);
+                held = bigger;
             }
 
             int n;
@@ -529,7 +535,7 @@ internal sealed class BreakwaterPipeline
             if (n == 0)
             {
                 ReplaceContent(response, new MemoryStream(held, 0, length, writable: false));
-                if (sawStop)
+                if (events.SawStop)
                 {
                     return new AttemptResult(response, Outcome.Success(200, requestId, rateLimits) with { Phase = StreamPhase.BeforeFirstDelta });
                 }
@@ -547,22 +553,15 @@ internal sealed class BreakwaterPipeline
             }
 
             length += n;
-            events.Clear();
             reader.Feed(held.AsSpan(length - n, n), events);
-            foreach (var e in events)
+            switch (events.Decisive)
             {
-                switch (e.Event)
-                {
-                    case "error":
-                        var error = ErrorBodyParser.Parse(e.Data);
-                        ReplaceContent(response, new PrefixedStream(held, length, stream));
-                        return new AttemptResult(response, Classifier.ClassifyStreamError(error, requestId, afterFirstDelta: false, rateLimits));
-                    case "content_block_delta":
-                        return Commit(call, response, stream, held, length, requestId, rateLimits);
-                    case "message_stop":
-                        sawStop = true;
-                        break;
-                }
+                case "error":
+                    var error = ErrorBodyParser.Parse(FirstErrorData(held.AsSpan(0, length)));
+                    ReplaceContent(response, new PrefixedStream(held, length, stream));
+                    return new AttemptResult(response, Classifier.ClassifyStreamError(error, requestId, afterFirstDelta: false, rateLimits));
+                case "content_block_delta":
+                    return Commit(call, response, stream, held, length, requestId, rateLimits);
             }
 
             if (length >= _options.StreamHoldBackBytes)
@@ -570,6 +569,22 @@ internal sealed class BreakwaterPipeline
                 return Commit(call, response, stream, held, length, requestId, rateLimits);
             }
         }
+    }
+
+    /// <summary>The data of the first <c>error</c> event in the held bytes, read with a full reader (the rare path).</summary>
+    private static string FirstErrorData(ReadOnlySpan<byte> held)
+    {
+        var events = new List<SseEvent>();
+        new SseReader().Feed(held, events);
+        foreach (var e in events)
+        {
+            if (e.Event == "error")
+            {
+                return e.Data;
+            }
+        }
+
+        return "";
     }
 
     private AttemptResult Commit(CallContext call, HttpResponseMessage response, Stream stream, byte[] held, int length, string? requestId, RateLimitSnapshot? rateLimits)
@@ -589,6 +604,10 @@ internal sealed class BreakwaterPipeline
             OnStreamEnd(end, model, attemptNumber, requestId);
         });
         ReplaceContent(response, pass, disposeOld: false);
+
+        // The pass-through copied what was held: the hold-back buffer goes back to the pool. (On the other paths it
+        // becomes the response body itself and is left to the GC.)
+        ArrayPool<byte>.Shared.Return(held);
         return new AttemptResult(response, Outcome.Success(200, requestId, rateLimits) with { Phase = StreamPhase.AfterFirstDelta });
     }
 
@@ -629,7 +648,7 @@ internal sealed class BreakwaterPipeline
         call.LastOutcome = outcome;
         call.AddRequestId(outcome.RequestId);
         var tags = (client: Tag("client", _client.Name), model: Tag("model", call.Model));
-        BreakwaterMetrics.Attempts.Add(1, tags.client, tags.model, Tag("outcome", outcome.IsSuccess ? "success" : outcome.Kind.ToString()), Tag("status", outcome.StatusCode ?? 0));
+        BreakwaterMetrics.Attempts.Add(1, tags.client, tags.model, Tag("outcome", outcome.IsSuccess ? "success" : outcome.Kind.ToString()), Tag("status", BoxedStatus(outcome.StatusCode ?? 0)));
         if (outcome.IsSuccess)
         {
             call.LastDecision = Decision.Done;
@@ -729,8 +748,53 @@ internal sealed class BreakwaterPipeline
     private static bool IsTransportFailure(Exception exception) =>
         exception is HttpRequestException or IOException or SocketException or TimeoutException;
 
-    private static bool IsEventStream(HttpResponseMessage response) =>
-        response.Content.Headers.ContentType?.MediaType is { } mt && mt.Equals("text/event-stream", StringComparison.OrdinalIgnoreCase);
+    // From the raw value: the typed ContentType would parse the header into objects on every response.
+    private static bool IsEventStream(HttpResponseMessage response)
+    {
+        if (!response.Content.Headers.NonValidated.TryGetValues("Content-Type", out var values))
+        {
+            return false;
+        }
+
+        foreach (var value in values)
+        {
+            var mediaType = value.AsSpan();
+            var semicolon = mediaType.IndexOf(';');
+            if (semicolon >= 0)
+            {
+                mediaType = mediaType[..semicolon];
+            }
+
+            return mediaType.Trim().Equals("text/event-stream", StringComparison.OrdinalIgnoreCase);
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Whether the first attempt may go out as the caller's own request instead of a copy: only for a body the gateway
+    /// handed over as <see cref="RequestBodyContent"/> (the message was built for the pipeline alone, and a library
+    /// caller's request is never sent as is), with the body unchanged and no <c>breakwater-*</c> header to strip. Later
+    /// attempts copy it as usual (headers and options stay readable after it was sent).
+    /// </summary>
+    private static bool CanSendOriginal(CallContext call)
+    {
+        var original = call.Original;
+        if (original.Content is not RequestBodyContent content || !ReferenceEquals(content.Bytes, call.Body.Bytes))
+        {
+            return false;
+        }
+
+        foreach (var header in original.Headers.NonValidated)
+        {
+            if (header.Key.StartsWith(BreakwaterHeaders.Prefix, StringComparison.OrdinalIgnoreCase))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     private static HttpRequestMessage BuildRequest(CallContext call)
     {
@@ -745,23 +809,28 @@ internal sealed class BreakwaterPipeline
         {
             if (!header.Key.StartsWith(BreakwaterHeaders.Prefix, StringComparison.OrdinalIgnoreCase))
             {
-                request.Headers.TryAddWithoutValidation(header.Key, header.Value);
+                AddRaw(request.Headers, header.Key, header.Value);
             }
         }
 
-        foreach (var option in original.Options)
+        IReadOnlyDictionary<string, object?> options = original.Options;
+        if (options.Count > 0)
         {
-            ((IDictionary<string, object?>)request.Options)[option.Key] = option.Value;
+            // Touching request.Options creates its dictionary: only when there is something to copy.
+            foreach (var option in options)
+            {
+                ((IDictionary<string, object?>)request.Options)[option.Key] = option.Value;
+            }
         }
 
         if (original.Content is not null)
         {
-            var content = new ByteArrayContent(call.Body.Bytes);
+            var content = new RequestBodyContent(call.Body.Bytes);
             foreach (var header in original.Content.Headers.NonValidated)
             {
                 if (!header.Key.Equals("Content-Length", StringComparison.OrdinalIgnoreCase))
                 {
-                    content.Headers.TryAddWithoutValidation(header.Key, header.Value);
+                    AddRaw(content.Headers, header.Key, header.Value);
                 }
             }
 
@@ -769,6 +838,19 @@ internal sealed class BreakwaterPipeline
         }
 
         return request;
+    }
+
+    /// <summary>One value goes in as its string: the <c>IEnumerable</c> overload boxes the values and keeps a list per header.</summary>
+    private static void AddRaw(System.Net.Http.Headers.HttpHeaders headers, string name, System.Net.Http.Headers.HeaderStringValues values)
+    {
+        if (values.Count == 1)
+        {
+            headers.TryAddWithoutValidation(name, values.ToString());
+        }
+        else
+        {
+            headers.TryAddWithoutValidation(name, values);
+        }
     }
 
     private static void ReplaceContent(HttpResponseMessage response, Stream body, bool disposeOld = true)
@@ -797,4 +879,9 @@ internal sealed class BreakwaterPipeline
     private static string Display(string model) => model.Length == 0 ? "(no model)" : model;
 
     private static KeyValuePair<string, object?> Tag(string key, object? value) => new(key, value);
+
+    // A metric tag is an object: box each status code once, not once per attempt.
+    private static readonly object[] StatusBoxes = [.. Enumerable.Range(0, 600).Select(i => (object)i)];
+
+    private static object BoxedStatus(int status) => (uint)status < (uint)StatusBoxes.Length ? StatusBoxes[status] : status;
 }

@@ -88,6 +88,75 @@ internal sealed class RequestBody
         return new RequestBody(bytes, model, stream, start, length);
     }
 
+    /// <summary>
+    /// One strict pass that both checks that <paramref name="bytes"/> is exactly one well-formed JSON object (depth at
+    /// most 256, nothing after it) and reads what <see cref="Parse"/> reads. For the gateway, which must refuse anything
+    /// else: one walk of the body instead of a check and then a parse. <c>null</c> with <paramref name="problem"/> set
+    /// when the body is not one JSON object.
+    /// </summary>
+    internal static RequestBody? ParseObject(byte[] bytes, out string? problem)
+    {
+        if (bytes.Length == 0)
+        {
+            problem = "The request body is empty; expected a JSON object.";
+            return null;
+        }
+
+        string? model = null;
+        var stream = false;
+        int start = -1, length = 0;
+        try
+        {
+            var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { MaxDepth = 256 });
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                problem = "The request body must be a JSON object.";
+                return null;
+            }
+
+            while (reader.Read() && !(reader.TokenType == JsonTokenType.EndObject && reader.CurrentDepth == 0))
+            {
+                // Every token here is a top-level property name followed by its value.
+                var isModel = reader.ValueTextEquals("model"u8);
+                var isStream = reader.ValueTextEquals("stream"u8);
+                reader.Read();
+                if (isModel && reader.TokenType == JsonTokenType.String)
+                {
+                    model = reader.GetString();
+                    start = (int)reader.TokenStartIndex;
+                    length = (int)(reader.BytesConsumed - reader.TokenStartIndex);
+                }
+                else if (isStream && reader.TokenType is not (JsonTokenType.StartObject or JsonTokenType.StartArray))
+                {
+                    stream = reader.TokenType == JsonTokenType.True;
+                }
+                else if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
+                {
+                    if (isStream)
+                    {
+                        stream = false;
+                    }
+
+                    reader.Skip();
+                }
+            }
+
+            if (reader.Read())
+            {
+                problem = "The request body has data after its JSON object.";
+                return null;
+            }
+        }
+        catch (JsonException ex)
+        {
+            problem = "The request body is not valid JSON: " + ex.Message;
+            return null;
+        }
+
+        problem = null;
+        return new RequestBody(bytes, model, stream, start, length);
+    }
+
     /// <summary>The same bytes with only the model string replaced.</summary>
     public RequestBody WithModel(string model)
     {

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using Breakwater.Anthropic;
@@ -17,13 +18,17 @@ internal sealed class SsePassThroughStream : Stream
     private readonly IDisposable? _owner;
     private readonly Action<StreamEnd> _onEnd;
     private readonly string? _requestId;
-    private readonly SseReader _reader = new();
-    private readonly List<SseEvent> _events = new(4);
-    private byte[] _pending;
-    private int _pendingLength;
-    private byte[] _out = [];
-    private int _outOffset;
-    private int _outLength;
+
+    // Bytes read and not yet delivered live in one pooled buffer: [_start, _ready) are whole events the caller may
+    // have, [_ready, _end) a torn event still arriving. When everything has been delivered the buffer goes back to
+    // the pool, so an open stream waiting for its next event (with a zero-byte read) holds no buffer at all: a
+    // gateway keeps one of these per open stream.
+    private byte[]? _buffer;
+    private int _start;
+    private int _ready;
+    private int _end;
+    private byte[]? _tail;
+    private int _tailOffset;
     private bool _upstreamDone;
     private bool _finished;
     private bool _sawStop;
@@ -37,12 +42,14 @@ internal sealed class SsePassThroughStream : Stream
         _owner = owner;
         _requestId = requestId;
         _onEnd = onEnd;
-        // Sized to what is held plus one read: a gateway keeps one of these per open stream, so bytes per stream count.
-        _pending = new byte[heldLength + ReadSize];
-        held.AsSpan(0, heldLength).CopyTo(_pending);
-        _pendingLength = heldLength;
-        MoveCompleteEvents();
+        _buffer = ArrayPool<byte>.Shared.Rent(heldLength + ReadSize);
+        held.AsSpan(0, heldLength).CopyTo(_buffer);
+        _end = heldLength;
+        MarkCompleteEvents();
     }
+
+    /// <summary>Whether a pooled buffer is held right now (for tests: an idle stream holds none).</summary>
+    internal bool HoldsBuffer => _buffer is not null;
 
     public override bool CanRead => true;
     public override bool CanSeek => false;
@@ -60,12 +67,20 @@ internal sealed class SsePassThroughStream : Stream
     {
         while (true)
         {
-            if (_outLength > 0)
+            if (_ready > _start)
             {
-                var n = Math.Min(buffer.Length, _outLength);
-                _out.AsSpan(_outOffset, n).CopyTo(buffer.Span);
-                _outOffset += n;
-                _outLength -= n;
+                var n = Math.Min(buffer.Length, _ready - _start);
+                _buffer.AsSpan(_start, n).CopyTo(buffer.Span);
+                _start += n;
+                ReleaseIfEmpty();
+                return n;
+            }
+
+            if (_tail is not null && _tailOffset < _tail.Length)
+            {
+                var n = Math.Min(buffer.Length, _tail.Length - _tailOffset);
+                _tail.AsSpan(_tailOffset, n).CopyTo(buffer.Span);
+                _tailOffset += n;
                 return n;
             }
 
@@ -80,11 +95,17 @@ internal sealed class SsePassThroughStream : Stream
                 continue;
             }
 
-            EnsurePendingRoom(ReadSize);
+            var zeroByte = buffer.IsEmpty;
+            if (!zeroByte)
+            {
+                EnsureRoom(ReadSize);
+            }
+
             int read;
             try
             {
-                read = await _inner.ReadAsync(_pending.AsMemory(_pendingLength), cancellationToken).ConfigureAwait(false);
+                // A zero-byte read waits for data without a buffer; the caller's next read then finds it.
+                read = await _inner.ReadAsync(zeroByte ? Memory<byte>.Empty : _buffer.AsMemory(_end), cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -97,14 +118,19 @@ internal sealed class SsePassThroughStream : Stream
                 continue;
             }
 
+            if (zeroByte)
+            {
+                return 0;
+            }
+
             if (read == 0)
             {
                 _upstreamDone = true;
                 continue;
             }
 
-            _pendingLength += read;
-            MoveCompleteEvents();
+            _end += read;
+            MarkCompleteEvents();
         }
     }
 
@@ -113,10 +139,11 @@ internal sealed class SsePassThroughStream : Stream
         _finished = true;
         if (_sawStop || _sawError)
         {
-            if (_sawStop && _pendingLength > 0)
+            if (_sawStop)
             {
-                Emit(_pending.AsSpan(0, _pendingLength));
-                _pendingLength = 0;
+                // Whatever followed message_stop goes out as it came.
+                _ready = _end;
+                ReleaseIfEmpty();
             }
 
             _onEnd(new StreamEnd(_sawStop && !_sawError, _sawError ? _upstreamErrorType : null, null));
@@ -124,11 +151,12 @@ internal sealed class SsePassThroughStream : Stream
         }
 
         // Truncated or broken: drop any torn event and tell the caller plainly, in the API's own shape.
-        _pendingLength = 0;
+        _start = _ready = _end = 0;
+        ReleaseIfEmpty();
         var message = _failure is null
             ? "The upstream stream ended before message_stop; the response is incomplete."
             : "The upstream connection failed mid-stream; the response is incomplete.";
-        Emit(ErrorEvent("api_error", message, _requestId));
+        _tail = ErrorEvent("api_error", message, _requestId);
         _onEnd(new StreamEnd(false, null, _failure ?? new IOException("stream ended before message_stop")));
     }
 
@@ -158,9 +186,10 @@ internal sealed class SsePassThroughStream : Stream
         return ms.ToArray();
     }
 
-    private void MoveCompleteEvents()
+    /// <summary>Marks the whole events among the bytes read as ready, noting message_stop and error events.</summary>
+    private void MarkCompleteEvents()
     {
-        var span = _pending.AsSpan(0, _pendingLength);
+        var span = _buffer.AsSpan(_ready, _end - _ready);
         var end = LastBoundary(span);
         if (end <= 0)
         {
@@ -177,9 +206,9 @@ internal sealed class SsePassThroughStream : Stream
 
         if (ContainsEvent(complete, "error"u8))
         {
-            _events.Clear();
-            _reader.Feed(complete, _events);
-            foreach (var e in _events)
+            var events = new List<SseEvent>(4);
+            new SseReader().Feed(complete, events);
+            foreach (var e in events)
             {
                 if (e.Event == "error")
                 {
@@ -189,9 +218,7 @@ internal sealed class SsePassThroughStream : Stream
             }
         }
 
-        Emit(complete);
-        span[end..].CopyTo(_pending);
-        _pendingLength -= end;
+        _ready += end;
     }
 
     /// <summary>Whether a block of whole events holds a line <c>event: NAME</c> (or <c>event:NAME</c>).</summary>
@@ -246,30 +273,45 @@ internal sealed class SsePassThroughStream : Stream
         return best;
     }
 
-    private void Emit(ReadOnlySpan<byte> bytes)
+    /// <summary>Room for <paramref name="room"/> more bytes after what is held, moving undelivered bytes to the front.</summary>
+    private void EnsureRoom(int room)
     {
-        if (_outLength == 0)
+        if (_buffer is null)
         {
-            _outOffset = 0;
+            _buffer = ArrayPool<byte>.Shared.Rent(room);
+            return;
         }
 
-        if (_out.Length < _outOffset + _outLength + bytes.Length)
+        var held = _end - _start;
+        if (_buffer.Length - held < room)
         {
-            var bigger = new byte[Math.Max(_out.Length * 2, _outLength + bytes.Length)];
-            _out.AsSpan(_outOffset, _outLength).CopyTo(bigger);
-            _out = bigger;
-            _outOffset = 0;
+            var bigger = ArrayPool<byte>.Shared.Rent(held + Math.Max(room, held));
+            _buffer.AsSpan(_start, held).CopyTo(bigger);
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = bigger;
+        }
+        else if (_start > 0 && _buffer.Length - _end < room)
+        {
+            _buffer.AsSpan(_start, held).CopyTo(_buffer);
+        }
+        else
+        {
+            return;
         }
 
-        bytes.CopyTo(_out.AsSpan(_outOffset + _outLength));
-        _outLength += bytes.Length;
+        _ready -= _start;
+        _end = held;
+        _start = 0;
     }
 
-    private void EnsurePendingRoom(int room)
+    /// <summary>Everything read has been delivered: the buffer goes back to the pool until more arrives.</summary>
+    private void ReleaseIfEmpty()
     {
-        if (_pending.Length - _pendingLength < room)
+        if (_start == _end && _buffer is not null)
         {
-            Array.Resize(ref _pending, _pendingLength + Math.Max(room, _pendingLength));
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = null;
+            _start = _ready = _end = 0;
         }
     }
 
@@ -288,6 +330,8 @@ internal sealed class SsePassThroughStream : Stream
                 _onEnd(new StreamEnd(_sawStop, null, _failure, CallerAbandoned: !_sawStop));
             }
 
+            // The buffer is not returned here: a read on another thread may still be writing into it. The GC takes it.
+            _buffer = null;
             _inner.Dispose();
             _owner?.Dispose();
         }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Globalization;
@@ -20,6 +21,12 @@ internal sealed class ClientRetryDetector
     private readonly TimeProvider _time;
     private readonly TimeSpan _window;
     private readonly int _capacity;
+    private readonly Lock _pruneGate = new();
+    private int _count;
+
+    // Bodies up to this size are copied next to the key and path and hashed in one call; larger ones are streamed
+    // into the digest rather than copied.
+    private const int InlineBodyLimit = 64 * 1024;
 
     public ClientRetryDetector(GatewayOptions options, TimeProvider time)
     {
@@ -44,18 +51,24 @@ internal sealed class ClientRetryDetector
         var fingerprint = Fingerprint(request, body);
         var now = _time.GetUtcNow().UtcTicks;
         var repeated = false;
-        _recent.AddOrUpdate(
-            fingerprint,
-            now,
-            (_, last) =>
-            {
-                repeated = now - last <= _window.Ticks;
-                return now;
-            });
-
-        if (_recent.Count > _capacity)
+        if (_recent.TryGetValue(fingerprint, out var last))
         {
-            Prune(now);
+            repeated = now - last <= _window.Ticks;
+            _recent[fingerprint] = now;
+        }
+        else if (_recent.TryAdd(fingerprint, now))
+        {
+            // Counted here rather than with ConcurrentDictionary.Count, which takes every lock of the table on each call.
+            if (Interlocked.Increment(ref _count) > _capacity)
+            {
+                Prune(now);
+            }
+        }
+        else
+        {
+            // The same body raced in on another request at this instant: that one is the earlier copy.
+            repeated = true;
+            _recent[fingerprint] = now;
         }
 
         var reason = byHeader ? "x-stainless-retry-count" : repeated ? "same body from the same credential" : null;
@@ -65,49 +78,75 @@ internal sealed class ClientRetryDetector
     /// <summary>A call that succeeded is finished: sending the same body again later is a new call, not a retry.</summary>
     public void Forget(UInt128? fingerprint)
     {
-        if (fingerprint is { } f)
+        if (fingerprint is { } f && _recent.TryRemove(f, out _))
         {
-            _recent.TryRemove(f, out _);
+            Interlocked.Decrement(ref _count);
         }
     }
 
     private void Prune(long now)
     {
-        foreach (var entry in _recent)
+        lock (_pruneGate)
         {
-            if (now - entry.Value > _window.Ticks)
+            foreach (var entry in _recent)
             {
-                _recent.TryRemove(entry.Key, out _);
+                if (now - entry.Value > _window.Ticks)
+                {
+                    _recent.TryRemove(entry.Key, out _);
+                }
             }
-        }
 
-        // Still full of live entries: forgetting is safer than growing without bound.
-        if (_recent.Count > _capacity)
-        {
-            _recent.Clear();
+            // Still full of live entries: forgetting is safer than growing without bound.
+            if (_recent.Count > _capacity)
+            {
+                _recent.Clear();
+            }
+
+            Volatile.Write(ref _count, _recent.Count);
         }
     }
 
     private static UInt128 Fingerprint(HttpRequest request, ReadOnlySpan<byte> body)
     {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        AppendHeader(hash, request, AnthropicHeaders.ApiKey);
-        AppendHeader(hash, request, AnthropicHeaders.Authorization);
-        hash.AppendData(Encoding.UTF8.GetBytes(request.Path.Value ?? ""));
-        hash.AppendData([0]);
-        hash.AppendData(body);
-        Span<byte> digest = stackalloc byte[32];
-        hash.GetHashAndReset(digest);
-        return BinaryPrimitives.ReadUInt128LittleEndian(digest);
-    }
-
-    private static void AppendHeader(IncrementalHash hash, HttpRequest request, string name)
-    {
-        if (request.Headers.TryGetValue(name, out var value))
+        // SHA-256 of key \0 authorization \0 path \0 body. Each call into the native digest costs more than hashing a
+        // typical body, so the small parts and (up to a size) the body go in one buffer and one call.
+        var key = Header(request, AnthropicHeaders.ApiKey);
+        var authorization = Header(request, AnthropicHeaders.Authorization);
+        var path = request.Path.Value ?? "";
+        var prefixLength = Encoding.UTF8.GetByteCount(key) + Encoding.UTF8.GetByteCount(authorization) + Encoding.UTF8.GetByteCount(path) + 3;
+        var inline = body.Length <= InlineBodyLimit;
+        var buffer = ArrayPool<byte>.Shared.Rent(prefixLength + (inline ? body.Length : 0));
+        try
         {
-            hash.AppendData(Encoding.UTF8.GetBytes(value.ToString()));
-        }
+            var at = Encoding.UTF8.GetBytes(key, buffer);
+            buffer[at++] = 0;
+            at += Encoding.UTF8.GetBytes(authorization, buffer.AsSpan(at));
+            buffer[at++] = 0;
+            at += Encoding.UTF8.GetBytes(path, buffer.AsSpan(at));
+            buffer[at++] = 0;
+            Span<byte> digest = stackalloc byte[32];
+            if (inline)
+            {
+                body.CopyTo(buffer.AsSpan(at));
+                SHA256.HashData(buffer.AsSpan(0, at + body.Length), digest);
+            }
+            else
+            {
+                using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+                hash.AppendData(buffer.AsSpan(0, at));
+                hash.AppendData(body);
+                hash.GetHashAndReset(digest);
+            }
 
-        hash.AppendData([0]);
+            return BinaryPrimitives.ReadUInt128LittleEndian(digest);
+        }
+        finally
+        {
+            // The key was in there.
+            ArrayPool<byte>.Shared.Return(buffer, clearArray: true);
+        }
     }
+
+    private static string Header(HttpRequest request, string name) =>
+        request.Headers.TryGetValue(name, out var value) ? value.ToString() : "";
 }

@@ -1,4 +1,5 @@
 using Breakwater.Anthropic;
+using System.Net.Http.Headers;
 using Microsoft.Extensions.Primitives;
 
 namespace Breakwater.Gateway.Features.Proxy;
@@ -43,29 +44,73 @@ internal static class HeaderRules
     }
 
     /// <summary>Whether a response header goes back to the client.</summary>
-    public static bool ForwardResponseHeader(string name, IEnumerable<string>? connectionTokens) =>
-        !HopByHop.Contains(name) && !ResponseOnlyDropped.Contains(name) && !IsListedIn(connectionTokens, name);
-
-    private static bool IsListedIn(IEnumerable<string>? connectionValues, string name)
+    public static bool ForwardResponseHeader(string name, IEnumerable<string>? connectionTokens)
     {
-        if (connectionValues is null)
+        if (HopByHop.Contains(name) || ResponseOnlyDropped.Contains(name))
         {
             return false;
         }
 
+        if (connectionTokens is not null)
+        {
+            foreach (var value in connectionTokens)
+            {
+                if (HasToken(value, name))
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>The same, for the raw values of a <c>Connection</c> header (no allocation per header).</summary>
+    public static bool ForwardResponseHeader(string name, HeaderStringValues connectionTokens)
+    {
+        if (HopByHop.Contains(name) || ResponseOnlyDropped.Contains(name))
+        {
+            return false;
+        }
+
+        foreach (var value in connectionTokens)
+        {
+            if (HasToken(value, name))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    // Typed as StringValues, not IEnumerable<string>: the interface would box the struct once per header per request.
+    private static bool IsListedIn(StringValues connectionValues, string name)
+    {
         foreach (var value in connectionValues)
         {
-            if (string.IsNullOrEmpty(value))
+            if (HasToken(value, name))
             {
-                continue;
+                return true;
             }
+        }
 
-            foreach (var token in value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        return false;
+    }
+
+    /// <summary>Whether a comma-separated list (a <c>Connection</c> header value) names <paramref name="name"/>.</summary>
+    private static bool HasToken(string? list, string name)
+    {
+        if (string.IsNullOrEmpty(list))
+        {
+            return false;
+        }
+
+        foreach (var range in list.AsSpan().Split(','))
+        {
+            if (list.AsSpan(range).Trim().Equals(name, StringComparison.OrdinalIgnoreCase))
             {
-                if (token.Equals(name, StringComparison.OrdinalIgnoreCase))
-                {
-                    return true;
-                }
+                return true;
             }
         }
 

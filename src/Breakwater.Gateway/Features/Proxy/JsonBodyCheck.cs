@@ -1,4 +1,4 @@
-using System.Text.Json;
+using Breakwater.Pipeline;
 
 namespace Breakwater.Gateway.Features.Proxy;
 
@@ -6,27 +6,15 @@ namespace Breakwater.Gateway.Features.Proxy;
 internal static class JsonBodyCheck
 {
     /// <summary><c>null</c> when the body is a well-formed JSON object, else what is wrong.</summary>
-    public static string? Problem(ReadOnlySpan<byte> body)
+    public static string? Problem(byte[] body) => Problem(body, out _);
+
+    /// <summary>
+    /// The same check, handing over what the pipeline would otherwise parse again from the same bytes (model, stream):
+    /// one walk of a body that can be megabytes long, not two.
+    /// </summary>
+    public static string? Problem(byte[] body, out RequestBody? parsed)
     {
-        if (body.IsEmpty)
-        {
-            return "The request body is empty; expected a JSON object.";
-        }
-
-        try
-        {
-            var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = 256 });
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
-            {
-                return "The request body must be a JSON object.";
-            }
-
-            reader.Skip();
-            return reader.Read() ? "The request body has data after its JSON object." : null;
-        }
-        catch (JsonException ex)
-        {
-            return "The request body is not valid JSON: " + ex.Message;
-        }
+        parsed = RequestBody.ParseObject(body, out var problem);
+        return problem;
     }
 }

@@ -3,6 +3,7 @@ using System.Globalization;
 using Breakwater.Anthropic;
 using Breakwater.Gateway.Features.Jobs;
 using Breakwater.Gateway.Hosting;
+using Breakwater.Pipeline;
 using Breakwater.Retry;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -22,6 +23,8 @@ internal sealed class MessagesProxy
     private readonly TimeProvider _time;
     private readonly ILogger<MessagesProxy> _logger;
     private readonly DeferralGate? _deferral;
+    private Uri? _messagesTarget;
+    private Uri? _countTokensTarget;
 
     public MessagesProxy(GatewayOptions options, UpstreamClient upstream, ClientRetryDetector retries, TimeProvider time, ILogger<MessagesProxy> logger, DeferralGate? deferral = null)
     {
@@ -71,7 +74,7 @@ internal sealed class MessagesProxy
             return;
         }
 
-        if (JsonBodyCheck.Problem(body) is { } problem)
+        if (JsonBodyCheck.Problem(body, out var parsed) is { } problem)
         {
             await RejectAsync(context, StatusCodes.Status400BadRequest, AnthropicErrorTypes.InvalidRequest, problem);
             return;
@@ -89,7 +92,7 @@ internal sealed class MessagesProxy
             return;
         }
 
-        var target = UpstreamRequests.TargetUri(_upstream.BaseAddress, request);
+        var target = Target(request);
         if (target is null)
         {
             await RejectAsync(context, StatusCodes.Status400BadRequest, AnthropicErrorTypes.InvalidRequest, "The request path is not valid.");
@@ -102,9 +105,15 @@ internal sealed class MessagesProxy
             GatewayLog.ClientRetry(_logger, path, verdict.Reason ?? "");
         }
 
-        var content = new ByteArrayContent(body);
+        // The pipeline takes these bytes as they are; a plain ByteArrayContent would be copied again to be read.
+        var content = new RequestBodyContent(body) { Parsed = parsed };
         using var message = UpstreamRequests.Create(request, target, content, _options.Auth, dropAcceptEncoding: true, dropBreakwaterHeaders: false);
-        message.Options.Set(BreakwaterRequestOptions.IsClientRetry, verdict.IsRetry);
+        if (verdict.IsRetry)
+        {
+            // Absent means false; setting it only when true keeps the options dictionary (and its copy per attempt) off the common path.
+            message.Options.Set(BreakwaterRequestOptions.IsClientRetry, true);
+        }
+
         if (ClientDeadline(request) is { } clientDeadline)
         {
             message.Options.Set(BreakwaterRequestOptions.Deadline, clientDeadline < _options.Breakwater.TotalDeadline ? clientDeadline : _options.Breakwater.TotalDeadline);
@@ -154,6 +163,31 @@ internal sealed class MessagesProxy
                     (long)_time.GetElapsedTime(started).TotalMilliseconds);
             }
         }
+    }
+
+    /// <summary>
+    /// The upstream URI. The two route paths without a query (nearly every call) are built once: a <see cref="Uri"/>
+    /// is immutable, and parsing one per request was a visible share of the gateway's allocations.
+    /// </summary>
+    private Uri? Target(HttpRequest request)
+    {
+        if (request.QueryString.HasValue)
+        {
+            return UpstreamRequests.TargetUri(_upstream.BaseAddress, request);
+        }
+
+        var path = request.Path.Value;
+        if (string.Equals(path, "/v1/messages", StringComparison.Ordinal))
+        {
+            return _messagesTarget ??= UpstreamRequests.TargetUri(_upstream.BaseAddress, request);
+        }
+
+        if (string.Equals(path, "/v1/messages/count_tokens", StringComparison.Ordinal))
+        {
+            return _countTokensTarget ??= UpstreamRequests.TargetUri(_upstream.BaseAddress, request);
+        }
+
+        return UpstreamRequests.TargetUri(_upstream.BaseAddress, request);
     }
 
     /// <summary>The SDKs announce their own timeout in <c>x-stainless-timeout</c> (seconds); past it they have stopped listening.</summary>

@@ -10,9 +10,13 @@ internal static class ProxyEndpoints
 {
     public static IEndpointRouteBuilder MapProxy(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapPost("/v1/messages", (HttpContext context, MessagesProxy proxy) => proxy.HandleAsync(context));
-        endpoints.MapPost("/v1/messages/count_tokens", (HttpContext context, MessagesProxy proxy) => proxy.HandleAsync(context));
-        endpoints.Map("/v1/{**rest}", (HttpContext context, ForwardProxy proxy) => proxy.HandleAsync(context));
+        // Plain RequestDelegates over the singletons: a handler with parameters to bind would open a DI scope (and
+        // run the generated binder) on every request just to hand over the same instance.
+        var messages = endpoints.ServiceProvider.GetRequiredService<MessagesProxy>();
+        var forward = endpoints.ServiceProvider.GetRequiredService<ForwardProxy>();
+        endpoints.MapPost("/v1/messages", messages.HandleAsync);
+        endpoints.MapPost("/v1/messages/count_tokens", messages.HandleAsync);
+        endpoints.Map("/v1/{**rest}", forward.HandleAsync);
         return endpoints;
     }
 

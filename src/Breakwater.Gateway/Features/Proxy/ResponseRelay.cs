@@ -1,9 +1,11 @@
 using System.Buffers;
+using System.Net.Http.Headers;
 using Breakwater.Anthropic;
 using Breakwater.Gateway.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Primitives;
 
 namespace Breakwater.Gateway.Features.Proxy;
 
@@ -17,20 +19,22 @@ internal static class ResponseRelay
     {
         var response = context.Response;
         response.StatusCode = (int)upstream.StatusCode;
-        var connection = upstream.Headers.TryGetValues("connection", out var c) ? c : null;
-        foreach (var header in upstream.Headers)
+        // Raw values (NonValidated): a proxy passes headers on as received; the validated view would parse every one
+        // into a per-header object and the copy would allocate an array per header.
+        upstream.Headers.NonValidated.TryGetValues("connection", out var connection);
+        foreach (var header in upstream.Headers.NonValidated)
         {
             if (HeaderRules.ForwardResponseHeader(header.Key, connection))
             {
-                response.Headers[header.Key] = header.Value.ToArray();
+                response.Headers[header.Key] = Values(header.Value);
             }
         }
 
-        foreach (var header in upstream.Content.Headers)
+        foreach (var header in upstream.Content.Headers.NonValidated)
         {
             if (HeaderRules.ForwardResponseHeader(header.Key, connection))
             {
-                response.Headers[header.Key] = header.Value.ToArray();
+                response.Headers[header.Key] = Values(header.Value);
             }
         }
 
@@ -39,6 +43,9 @@ internal static class ResponseRelay
             response.Headers[AnthropicHeaders.ShouldRetry] = value;
         }
     }
+
+    private static StringValues Values(HeaderStringValues values) =>
+        values.Count == 1 ? new StringValues(values.ToString()) : new StringValues(values.ToArray());
 
     /// <summary>
     /// Copies the body. A break in the upstream body after bytes reached the client becomes an Anthropic-shaped
@@ -51,21 +58,51 @@ internal static class ResponseRelay
         var body = context.Response.Body;
         var isHead = HttpMethods.IsHead(context.Request.Method);
         long copied = 0;
-        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+        // A stream can sit open for minutes between events. Like YARP, wait for its data with a zero-byte read and
+        // hold a buffer only while copying, so an idle open stream costs no buffer (16 KB each otherwise).
+        var waitWithoutBuffer = IsEventStream(context.Response.ContentType);
+        byte[]? buffer = waitWithoutBuffer ? null : ArrayPool<byte>.Shared.Rent(BufferSize);
+
+        // A stream, or a body of unknown length, goes out as it arrives. A body of known length is written as it
+        // arrives and sent when Kestrel's buffer fills or the response ends: a flush per read would hand each
+        // small JSON answer to the socket writer twice.
+        var flushEachRead = waitWithoutBuffer || context.Response.ContentLength is null;
         try
         {
-            await using var source = await upstream.Content.ReadAsStreamAsync(cancellation);
+            // Synchronous: every content that reaches here (the connection's own, or the pipeline's stream and byte
+            // contents) already has its stream, and the async form allocates a Task for it.
+            await using var source = upstream.Content.ReadAsStream(cancellation);
             if (isHead)
             {
                 return;
             }
 
-            int read;
-            while ((read = await source.ReadAsync(buffer.AsMemory(0, BufferSize), cancellation)) > 0)
+            while (true)
             {
+                if (waitWithoutBuffer)
+                {
+                    _ = await source.ReadAsync(Memory<byte>.Empty, cancellation);
+                    buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+                }
+
+                var read = await source.ReadAsync(buffer.AsMemory(0, BufferSize), cancellation);
+                if (read == 0)
+                {
+                    break;
+                }
+
                 await body.WriteAsync(buffer.AsMemory(0, read), cancellation);
-                await body.FlushAsync(cancellation);
+                if (flushEachRead)
+                {
+                    await body.FlushAsync(cancellation);
+                }
+
                 copied += read;
+                if (waitWithoutBuffer)
+                {
+                    ArrayPool<byte>.Shared.Return(buffer!);
+                    buffer = null;
+                }
             }
         }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
@@ -85,9 +122,16 @@ internal static class ResponseRelay
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            if (buffer is not null)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
         }
     }
+
+    // The head is already copied: read the relayed string rather than parse the upstream's Content-Type again.
+    private static bool IsEventStream(string? contentType) =>
+        contentType is not null && contentType.StartsWith("text/event-stream", StringComparison.OrdinalIgnoreCase);
 
     private static async Task ReportBrokenBodyAsync(HttpContext context, long copied, Exception ex, ILogger logger)
     {

@@ -27,6 +27,10 @@ internal sealed class UpstreamClient : IDisposable
             PooledConnectionLifetime = options.PooledConnectionLifetime,
             ConnectTimeout = options.ConnectTimeout,
             EnableMultipleHttp2Connections = true,
+            // No DiagnosticsHandler: the gateway is a transparent hop, so a client's own trace headers pass through
+            // untouched, and no Activity (with its tags) is made per upstream call. It was ~10 % of the allocations
+            // per proxied request.
+            ActivityHeadersPropagator = null,
         };
 
         Forwarder = new HttpMessageInvoker(_sockets, disposeHandler: false);

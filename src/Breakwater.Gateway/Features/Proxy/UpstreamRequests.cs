@@ -1,6 +1,7 @@
 using Breakwater.Anthropic;
 using Breakwater.Gateway.Features.Auth;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
 
 namespace Breakwater.Gateway.Features.Proxy;
@@ -23,7 +24,8 @@ internal static class UpstreamRequests
 
     public static HttpRequestMessage Create(HttpRequest request, Uri target, HttpContent? content, GatewayAuthOptions auth, bool dropAcceptEncoding, bool dropBreakwaterHeaders)
     {
-        var message = new HttpRequestMessage(new HttpMethod(request.Method), target)
+        // Parse returns the shared instance for the standard methods instead of a new object per request.
+        var message = new HttpRequestMessage(HttpMethod.Parse(request.Method), target)
         {
             Version = System.Net.HttpVersion.Version11,
             VersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
@@ -52,11 +54,15 @@ internal static class UpstreamRequests
 
             if (name.StartsWith("content-", StringComparison.OrdinalIgnoreCase))
             {
-                content?.Headers.TryAddWithoutValidation(name, (IEnumerable<string>)header.Value!);
+                if (content is not null)
+                {
+                    Add(content.Headers, name, header.Value);
+                }
+
                 continue;
             }
 
-            message.Headers.TryAddWithoutValidation(name, (IEnumerable<string>)header.Value!);
+            Add(message.Headers, name, header.Value);
         }
 
         if (managed)
@@ -65,5 +71,18 @@ internal static class UpstreamRequests
         }
 
         return message;
+    }
+
+    /// <summary>A single value goes in as its string: the <c>IEnumerable</c> overload would box the values and keep a list per header.</summary>
+    private static void Add(System.Net.Http.Headers.HttpHeaders headers, string name, StringValues values)
+    {
+        if (values.Count == 1)
+        {
+            headers.TryAddWithoutValidation(name, values.ToString());
+        }
+        else
+        {
+            headers.TryAddWithoutValidation(name, (IEnumerable<string>)values!);
+        }
     }
 }

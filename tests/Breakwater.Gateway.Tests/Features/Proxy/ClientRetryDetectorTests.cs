@@ -88,6 +88,25 @@ public sealed class ClientRetryDetectorTests
         Assert.False(sut.Inspect(Request(), Body).IsRetry);
     }
 
+    [Theory]
+    [InlineData(100)]
+    [InlineData(64 * 1024)]
+    [InlineData(64 * 1024 + 1)]
+    [InlineData(300_000)]
+    public void Inspect_BodyOfAnySize_SameBodyIsRetryAndOneChangedByteIsNot(int size)
+    {
+        var (sut, _) = CreateSut();
+        var body = new byte[size];
+        new Random(size).NextBytes(body);
+        var changed = (byte[])body.Clone();
+        changed[^1] ^= 1;
+
+        Assert.False(sut.Inspect(Request(), body).IsRetry);
+        Assert.True(sut.Inspect(Request(), body).IsRetry);
+        Assert.False(sut.Inspect(Request(), changed).IsRetry);
+        Assert.False(sut.Inspect(Request(key: "sk-ant-other"), body).IsRetry);
+    }
+
     [Fact]
     public void Inspect_WindowZero_OnlyHeaderCounts()
     {
