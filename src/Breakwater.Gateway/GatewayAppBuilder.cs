@@ -101,6 +101,14 @@ public sealed class GatewayAppBuilder
         // Only our own sources: the defaults would bind unrelated variables such as PORT.
         var configuration = builder.Configuration;
         configuration.Sources.Clear();
+
+        // Defaults that any source below overrides. Hosting.Diagnostics only logs "request starting/finished" (already
+        // below the Microsoft.AspNetCore warning filter), yet while enabled at any level ASP.NET Core creates an
+        // Activity and a log scope per request: ~0.8 KB of the gateway's ~7 KB per request.
+        configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics"] = "None",
+        });
         configuration.AddJsonFile(Path.Combine(Directory.GetCurrentDirectory(), "appsettings.json"), optional: true, reloadOnChange: false);
         if (_configFile is not null)
         {

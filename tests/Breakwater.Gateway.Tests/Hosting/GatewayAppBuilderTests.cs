@@ -1,5 +1,6 @@
 using Breakwater.Gateway.Features.Auth;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Breakwater.Gateway.Tests.Hosting;
@@ -78,6 +79,29 @@ public sealed class GatewayAppBuilderTests
         Assert.Contains("Auth:UpstreamApiKey", message, StringComparison.Ordinal);
         Assert.Contains("Breakwater:TotalDeadline", message, StringComparison.Ordinal);
         Assert.True(error.Failures.Count() >= 6);
+    }
+
+    [Fact]
+    public async Task Build_HostingDiagnosticsLogging_OffByDefaultButAConfigFileCanTurnItOn()
+    {
+        await using var quiet = CreateSut().Configure(o => o.StatusPage.Enabled = false).Build();
+        var file = Path.Combine(Path.GetTempPath(), $"bw-gw-{Guid.NewGuid():N}.json");
+        File.WriteAllText(file, """{ "Logging": { "LogLevel": { "Microsoft.AspNetCore.Hosting.Diagnostics": "Information" } } }""");
+        try
+        {
+            await using var loud = CreateSut().UseConfigFile(file).Configure(o => o.StatusPage.Enabled = false).Build();
+
+            const string category = "Microsoft.AspNetCore.Hosting.Diagnostics";
+            var quietLoggers = quiet.Services.GetRequiredService<ILoggerFactory>();
+            Assert.False(quietLoggers.CreateLogger(category).IsEnabled(LogLevel.Critical));
+            Assert.True(loud.Services.GetRequiredService<ILoggerFactory>().CreateLogger(category).IsEnabled(LogLevel.Information));
+            Assert.False(quietLoggers.CreateLogger("Microsoft.AspNetCore.Routing").IsEnabled(LogLevel.Information));
+            Assert.True(quietLoggers.CreateLogger("Microsoft.AspNetCore.Routing").IsEnabled(LogLevel.Warning));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
     }
 
     [Fact]
