@@ -26,7 +26,7 @@ public sealed class ClaudeCodeTests(ITestOutputHelper output)
             for (var i = 0; i < BackgroundCalls; i++)
             {
                 var body = $$"""{"model":"{{StormGateway.Opus}}","max_tokens":16,"messages":[{"role":"user","content":"background {{i}}"}]}""";
-                using var response = await sut.Gateway.Client.SendAsync(GatewayHarness.Post("/v1/messages", body, ("x-api-key", "sk-ant-test-key")));
+                using var response = await sut.Gateway.Client.SendAsync(GatewayHarness.Post("/v1/messages", body, ("x-api-key", "sk-ant-test-key"), ("anthropic-version", "2023-06-01")));
                 Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
             }
 
@@ -56,7 +56,7 @@ public sealed class ClaudeCodeTests(ITestOutputHelper output)
             output.WriteLine($"total: {sut.Totals.Requests} calls, {attempts.Length} upstream attempts ({sut.Storm.StormAttempts} answered 529)");
 
             Assert.True(run.ExitCode == 0, run.Describe());
-            Assert.Contains("Hello world", run.Stdout, StringComparison.Ordinal);
+            Assert.Contains("The breakwater holds", run.Stdout, StringComparison.Ordinal);
             Assert.Contains(sut.Storm.Seen, s => s == "POST /v1/messages?beta=true");
             Assert.NotEmpty(mine);
             Assert.Contains(mine, a => a.Stream && a.Model == StormGateway.Sonnet && a.Status == 200);

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
-using Breakwater.Gateway.Tests.Support;
+using Breakwater.Simulator;
+using Breakwater.Simulator.Scenarios;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -10,19 +11,49 @@ using Microsoft.Extensions.Logging;
 namespace Breakwater.Gateway.Tests.Clients;
 
 /// <summary>
-/// An Anthropic stand-in on 127.0.0.1 port 0 in a flash storm on one model: every attempt for a model whose name
-/// contains <see cref="StormModel"/> is answered 529 overloaded_error (each with its own request_id) for as long as
-/// the storm lasts, which outlasts every client's own retries (the SDK's 2; Claude Code's 10, spread over minutes).
-/// Other models answer normally, as an SSE stream when the request asks for one.
+/// The simulator (<see cref="Simulator"/>, real time) on 127.0.0.1 port 0 in a flash storm on Opus: the scenario
+/// <see cref="Storm"/> takes Opus's capacity to zero for the whole test, so every Opus attempt is answered 529
+/// overloaded_error by the simulator's capacity model (its own request_id, rate-limit headers, error body), which outlasts
+/// every client's own retries (the SDK's 2; Claude Code's 10, spread over minutes). Sonnet and Haiku are healthy and fast;
+/// streams are the simulator's full SSE sequence. A thin recording front in front of the simulator's handler keeps what
+/// each attempt was, so tests can count upstream attempts per logical request.
 /// </summary>
 internal sealed class StormUpstream : IAsyncDisposable
 {
     public const string StormModel = "opus";
 
+    private static readonly string[] Skipped = ["host", "content-length", "transfer-encoding", "connection", "keep-alive"];
+
     private readonly WebApplication _app;
+    private readonly Simulator.Simulator _simulator;
+    private readonly HttpMessageInvoker _invoker;
     private int _stormAttempts;
 
-    private StormUpstream(WebApplication app) => _app = app;
+    private StormUpstream(WebApplication app, Simulator.Simulator simulator)
+    {
+        _app = app;
+        _simulator = simulator;
+        _invoker = new HttpMessageInvoker(simulator.CreateHandler());
+    }
+
+    /// <summary>Opus down (capacity 0, no queue) for an hour of real time; Sonnet and Haiku healthy with ~50 ms answers.</summary>
+    public static Scenario Storm { get; } = new()
+    {
+        Name = "client-storm",
+        Description = "Opus at capacity 0 for the whole run (a flash storm that outlasts every client's retries); Sonnet and Haiku healthy.",
+        RunSeconds = 3600,
+        DeadlineSeconds = 120,
+        AttemptTimeoutSeconds = 60,
+        QueueSeconds = 0,
+        RejectionCostMs = 5,
+        Models =
+        [
+            new ScenarioModel { Name = "claude-opus-4-1", Family = "opus", MatchPrefixes = ["claude-opus-"], Slots = 40, ServiceMeanSeconds = 0.05, ServiceSigma = 0, OutputTokensMean = 12 },
+            new ScenarioModel { Name = "claude-sonnet-4-5", Family = "sonnet", MatchPrefixes = ["claude-sonnet-"], Slots = 120, ServiceMeanSeconds = 0.05, ServiceSigma = 0, OutputTokensMean = 12 },
+            new ScenarioModel { Name = "claude-haiku-4-5", Family = "haiku", MatchPrefixes = ["claude-haiku-", "claude-3-5-haiku"], Slots = 80, ServiceMeanSeconds = 0.05, ServiceSigma = 0, OutputTokensMean = 12 },
+        ],
+        Incidents = [new ScenarioIncident { Model = "opus", StartSeconds = 0, EndSeconds = 3600, Capacity = 0, Title = "Elevated overloaded errors on Claude Opus" }],
+    };
 
     public Uri Address { get; private set; } = null!;
 
@@ -32,15 +63,17 @@ internal sealed class StormUpstream : IAsyncDisposable
     /// <summary>Every request of any kind (method and path), to show what a client sends.</summary>
     public ConcurrentQueue<string> Seen { get; } = new();
 
+    /// <summary>Opus attempts the simulator answered 529.</summary>
     public int StormAttempts => Volatile.Read(ref _stormAttempts);
 
     public static async Task<StormUpstream> StartAsync()
     {
+        var simulator = new Simulator.Simulator(new SimulatorOptions { Scenario = Storm, Seed = 7 });
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k => k.Listen(System.Net.IPAddress.Loopback, 0));
         var app = builder.Build();
-        var upstream = new StormUpstream(app);
+        var upstream = new StormUpstream(app, simulator);
         app.Run(upstream.HandleAsync);
         await app.StartAsync();
         upstream.Address = new Uri(app.Urls.First());
@@ -51,66 +84,83 @@ internal sealed class StormUpstream : IAsyncDisposable
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
+        _invoker.Dispose();
+        _simulator.Dispose();
     }
 
     private async Task HandleAsync(HttpContext context)
     {
-        using var body = new MemoryStream();
-        await context.Request.Body.CopyToAsync(body, context.RequestAborted);
-        Seen.Enqueue(context.Request.Method + " " + context.Request.Path + context.Request.QueryString);
-        if (!HttpMethods.IsPost(context.Request.Method) || context.Request.Path.Value is not ("/v1/messages" or "/v1/messages/count_tokens"))
+        var request = context.Request;
+        using var buffer = new MemoryStream();
+        await request.Body.CopyToAsync(buffer, context.RequestAborted);
+        var body = buffer.ToArray();
+        Seen.Enqueue(request.Method + " " + request.Path + request.QueryString);
+
+        var isMessages = HttpMethods.IsPost(request.Method) && request.Path.Value == "/v1/messages";
+        var (model, stream) = isMessages ? Describe(body) : (null, false);
+
+        using var message = new HttpRequestMessage(new HttpMethod(request.Method), new Uri("http://simulator.invalid" + request.Path + request.QueryString));
+        if (body.Length > 0 || HttpMethods.IsPost(request.Method))
         {
-            context.Response.StatusCode = HttpMethods.IsHead(context.Request.Method) ? 200 : 404;
-            return;
+            message.Content = new ByteArrayContent(body);
         }
 
-        string? model = null;
-        var stream = false;
+        foreach (var header in request.Headers)
+        {
+            if (Skipped.Contains(header.Key, StringComparer.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            if (!message.Headers.TryAddWithoutValidation(header.Key, (IEnumerable<string?>)header.Value) && message.Content is not null)
+            {
+                message.Content.Headers.TryAddWithoutValidation(header.Key, (IEnumerable<string?>)header.Value);
+            }
+        }
+
+        using var answer = await _invoker.SendAsync(message, context.RequestAborted);
+        var status = (int)answer.StatusCode;
+        if (isMessages)
+        {
+            Attempts.Enqueue((model, stream, status));
+            if (status == 529)
+            {
+                Interlocked.Increment(ref _stormAttempts);
+            }
+        }
+
+        context.Response.StatusCode = status;
+        foreach (var header in answer.Headers.Concat(answer.Content.Headers))
+        {
+            if (!Skipped.Contains(header.Key, StringComparer.OrdinalIgnoreCase))
+            {
+                context.Response.Headers[header.Key] = header.Value.ToArray();
+            }
+        }
+
+        context.Features.Get<IHttpResponseBodyFeature>()!.DisableBuffering();
+        await using var content = await answer.Content.ReadAsStreamAsync(context.RequestAborted);
+        var chunk = new byte[8192];
+        int n;
+        while ((n = await content.ReadAsync(chunk, context.RequestAborted)) > 0)
+        {
+            await context.Response.Body.WriteAsync(chunk.AsMemory(0, n), context.RequestAborted);
+            await context.Response.Body.FlushAsync(context.RequestAborted);
+        }
+    }
+
+    private static (string? Model, bool Stream) Describe(byte[] body)
+    {
         try
         {
-            using var json = JsonDocument.Parse(body.ToArray());
-            model = json.RootElement.TryGetProperty("model", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() : null;
-            stream = json.RootElement.TryGetProperty("stream", out var s) && s.ValueKind == JsonValueKind.True;
+            using var json = JsonDocument.Parse(body);
+            var model = json.RootElement.TryGetProperty("model", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() : null;
+            var stream = json.RootElement.TryGetProperty("stream", out var s) && s.ValueKind == JsonValueKind.True;
+            return (model, stream);
         }
         catch (JsonException)
         {
-            context.Response.StatusCode = 400;
-            return;
+            return (null, false);
         }
-
-        if (context.Request.Path.Value == "/v1/messages/count_tokens")
-        {
-            await FakeUpstream.Json(200, """{"input_tokens":12}""")(context);
-            return;
-        }
-
-        if (model is not null && model.Contains(StormModel, StringComparison.Ordinal))
-        {
-            var id = $"req_storm_{Interlocked.Increment(ref _stormAttempts):0000}";
-            Attempts.Enqueue((model, stream, 529));
-            await FakeUpstream.Json(529, $$"""{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"},"request_id":"{{id}}"}""", ("request-id", id))(context);
-            return;
-        }
-
-        Attempts.Enqueue((model, stream, 200));
-        var requestId = "req_ok_" + Guid.NewGuid().ToString("N")[..16];
-        var name = JsonSerializer.Serialize(model ?? "claude-sonnet-4-6");
-        if (!stream)
-        {
-            await FakeUpstream.Json(200, """{"id":"msg_01","type":"message","role":"assistant","model":@MODEL@,"content":[{"type":"text","text":"Hello from upstream"}],"stop_reason":"end_turn","stop_sequence":null,"usage":{"input_tokens":3,"output_tokens":4}}""".Replace("@MODEL@", name, StringComparison.Ordinal), ("request-id", requestId))(context);
-            return;
-        }
-
-        context.Response.StatusCode = 200;
-        context.Response.ContentType = "text/event-stream";
-        context.Response.Headers["request-id"] = requestId;
-        context.Features.Get<IHttpResponseBodyFeature>()!.DisableBuffering();
-        await FakeUpstream.WriteEventAsync(context, "message_start", """{"type":"message_start","message":{"id":"msg_01","type":"message","role":"assistant","model":@MODEL@,"content":[],"stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":3,"output_tokens":1}}}""".Replace("@MODEL@", name, StringComparison.Ordinal));
-        await FakeUpstream.WriteEventAsync(context, "content_block_start", """{"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}""");
-        await FakeUpstream.WriteEventAsync(context, "content_block_delta", """{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Hello"}}""");
-        await FakeUpstream.WriteEventAsync(context, "content_block_delta", """{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":" world"}}""");
-        await FakeUpstream.WriteEventAsync(context, "content_block_stop", """{"type":"content_block_stop","index":0}""");
-        await FakeUpstream.WriteEventAsync(context, "message_delta", """{"type":"message_delta","delta":{"stop_reason":"end_turn","stop_sequence":null},"usage":{"output_tokens":2}}""");
-        await FakeUpstream.WriteEventAsync(context, "message_stop", """{"type":"message_stop"}""");
     }
 }
