@@ -122,9 +122,13 @@ public sealed class DeferralWorker : IAsyncDisposable
                 return 0;
             }
 
-            var health = _health();
-            var now = _time.GetUtcNow();
-            var blocked = health.Where(h => Headroom(h, now) <= 0).Select(h => h.Model).Distinct(StringComparer.Ordinal).ToList();
+            var room = Room(_health(), _time.GetUtcNow());
+            var blocked = room.Where(r => r.Value <= 0).Select(r => r.Key).ToList();
+            foreach (var model in blocked)
+            {
+                CloseRamp(model);
+            }
+
             var candidates = await _store.PeekQueuedAsync(Math.Max(free * 8, 64), blocked, cancellationToken).ConfigureAwait(false);
             var headroom = new Dictionary<string, int>(StringComparer.Ordinal);
             var started = 0;
@@ -145,8 +149,9 @@ public sealed class DeferralWorker : IAsyncDisposable
                 var key = job.Model ?? "";
                 if (!headroom.TryGetValue(key, out var left))
                 {
-                    left = job.Model is null ? int.MaxValue : HeadroomOf(job.Model, health, now);
-                    left = Math.Min(left, RampAllows(key, healthy: left > 0));
+                    // A model never called yet has no state to judge by: MaxInFlight and the ramp bound it until its first answers.
+                    left = job.Model is not null && room.TryGetValue(job.Model, out var r) ? r : int.MaxValue;
+                    left = Math.Min(left, RampAllows(key));
                 }
 
                 if (left <= 0)
@@ -267,7 +272,7 @@ public sealed class DeferralWorker : IAsyncDisposable
         return Math.Max(0, Math.Max(1, (int)Math.Floor(h.ConcurrencyLimit * _options.MaxLimitShare)) - h.InFlight);
     }
 
-    private int RampAllows(string model, bool healthy)
+    private int RampAllows(string model)
     {
         lock (_rampGate)
         {
@@ -277,18 +282,20 @@ public sealed class DeferralWorker : IAsyncDisposable
                 _ramps[model] = ramp;
             }
 
-            if (!healthy)
-            {
-                if (ramp.Window > 1)
-                {
-                    ramp.Window = 1;
-                    ramp.Epoch++;
-                }
-
-                return 0;
-            }
-
             return Math.Min(_options.MaxInFlight, Math.Max(0, (int)Math.Floor(ramp.Window) - ramp.Running));
+        }
+    }
+
+    /// <summary>The model is not healthy: once it is again, its jobs start from one at a time.</summary>
+    private void CloseRamp(string model)
+    {
+        lock (_rampGate)
+        {
+            if (_ramps.TryGetValue(model, out var ramp) && ramp.Window > 1)
+            {
+                ramp.Window = 1;
+                ramp.Epoch++;
+            }
         }
     }
 
@@ -330,22 +337,17 @@ public sealed class DeferralWorker : IAsyncDisposable
         }
     }
 
-    private int HeadroomOf(string model, IReadOnlyList<ModelHealth> health, DateTimeOffset now)
+    /// <summary>Per model, what <see cref="Headroom"/> allows; several clients of one registry may report a model, and the tightest decides.</summary>
+    private Dictionary<string, int> Room(IReadOnlyList<ModelHealth> health, DateTimeOffset now)
     {
-        var seen = false;
-        var total = int.MaxValue;
+        var room = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var h in health)
         {
-            if (string.Equals(h.Model, model, StringComparison.Ordinal))
-            {
-                // Several clients of one registry may report the model: the tightest one decides.
-                total = Math.Min(total, Headroom(h, now));
-                seen = true;
-            }
+            var r = Headroom(h, now);
+            room[h.Model] = room.TryGetValue(h.Model, out var other) ? Math.Min(other, r) : r;
         }
 
-        // A model never called yet has no state to judge by: MaxInFlight alone bounds it until its first answers.
-        return seen ? total : int.MaxValue;
+        return room;
     }
 
     private void OnTick()

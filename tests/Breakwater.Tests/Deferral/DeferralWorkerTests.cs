@@ -184,6 +184,34 @@ public sealed class DeferralWorkerTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task RunOnceAsync_ModelUnhealthyBetweenRounds_StartsAgainFromOneJob()
+    {
+        var upstream = new StubUpstream();
+        var sut = CreateSut(upstream);
+        for (var i = 0; i < 20; i++)
+        {
+            await Enqueue(TimeSpan.FromHours(2));
+        }
+
+        for (var round = 0; round < 4; round++)
+        {
+            await sut.RunOnceAsync();
+            await sut.WhenIdleAsync();
+        }
+
+        // An overload seen by live traffic: the model waits a quiet period, then drains from one job at a time again.
+        _health = [Health("m", "closed") with { LastOverloadAt = _time.GetUtcNow() }];
+        Assert.Equal(0, await sut.RunOnceAsync());
+        _time.Advance(TimeSpan.FromMinutes(5));
+        upstream.Hold();
+        var after = await sut.RunOnceAsync();
+        upstream.Release();
+        await sut.WhenIdleAsync();
+
+        Assert.Equal(1, after);
+    }
+
+    [Fact]
     public async Task RunOnceAsync_JobDeadlineDuringAttempt_CutsTheAttemptAndExpiresTheJob()
     {
         var upstream = new StubUpstream(hold: true);
