@@ -284,16 +284,13 @@ internal sealed class PolicyRun
                     {
                         State = job.State,
                         Attempts = job.Attempts,
-                        Succeeded = job.State == DeferredJobState.Succeeded && job.CompletedAt <= job.Deadline && Whole(job),
+                        Succeeded = job.State == DeferredJobState.Succeeded && job.CompletedAt <= job.Deadline
+                            && job.Response is { } answer && Judge(answer.Body.ToArray(), stream: false, plan, TimeSpan.Zero).Succeeded,
                         CompletedAfterSeconds = job.CompletedAt is { } done ? (done - arrival).TotalSeconds : 0,
                     };
                 }
             }
         }
-
-        /// <summary>A job's stored answer judged as its caller would: a whole message.</summary>
-        private static bool Whole(DeferredJob job) =>
-            job.Response is { } r && r.Body.Span.IndexOf("\"type\":\"message\""u8) >= 0;
 
         private void Poll()
         {

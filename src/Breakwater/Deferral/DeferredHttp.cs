@@ -16,8 +16,7 @@ internal static class DeferredHttp
         request.Content.Headers.ContentType = null;
         foreach (var h in job.Request.Headers)
         {
-            if (Skipped.Contains(h.Name, StringComparer.OrdinalIgnoreCase) || HeaderCodec.IsCredential(h.Name)
-                || h.Name.StartsWith(BreakwaterHeaders.Prefix, StringComparison.OrdinalIgnoreCase))
+            if (!Keeps(h.Name))
             {
                 continue;
             }
@@ -32,6 +31,11 @@ internal static class DeferredHttp
     }
 
     /// <summary>Joins without dropping a path prefix of the base (e.g. <c>http://host/anthropic/</c>).</summary>
+    /// <summary>Whether a request header belongs to a job's stored request: not hop-by-hop, not a credential, not breakwater-*.</summary>
+    public static bool Keeps(string name) =>
+        !Skipped.Contains(name, StringComparer.OrdinalIgnoreCase) && !HeaderCodec.IsCredential(name)
+        && !name.StartsWith(BreakwaterHeaders.Prefix, StringComparison.OrdinalIgnoreCase);
+
     public static Uri Join(Uri baseAddress, string pathAndQuery)
     {
         var root = baseAddress.AbsoluteUri;

@@ -7,8 +7,6 @@ namespace Breakwater.Deferral;
 /// <param name="Body">The body bytes as received.</param>
 public sealed record DeferredRequest(string Method, string PathAndQuery, IReadOnlyList<DeferredHeader> Headers, ReadOnlyMemory<byte> Body)
 {
-    private static readonly string[] Skipped = ["host", "content-length", "transfer-encoding", "connection", "keep-alive", "expect", "upgrade"];
-
     /// <summary>
     /// Captures an <see cref="HttpRequestMessage"/> as a job's request: method, path and query, headers (content headers
     /// included; credentials, <c>breakwater-*</c> and hop-by-hop headers left out) and the body bytes. The content must
@@ -44,12 +42,9 @@ public sealed record DeferredRequest(string Method, string PathAndQuery, IReadOn
 
     private static void Add(List<DeferredHeader> headers, string name, IEnumerable<string> values)
     {
-        if (Skipped.Contains(name, StringComparer.OrdinalIgnoreCase) || HeaderCodec.IsCredential(name)
-            || name.StartsWith(BreakwaterHeaders.Prefix, StringComparison.OrdinalIgnoreCase))
+        if (DeferredHttp.Keeps(name))
         {
-            return;
+            headers.AddRange(values.Select(v => new DeferredHeader(name, v)));
         }
-
-        headers.AddRange(values.Select(v => new DeferredHeader(name, v)));
     }
 }

@@ -99,7 +99,7 @@ internal sealed class StormUpstream : IAsyncDisposable
         var isMessages = HttpMethods.IsPost(request.Method) && request.Path.Value == "/v1/messages";
         var (model, stream) = isMessages ? Describe(body) : (null, false);
 
-        using var message = new HttpRequestMessage(new HttpMethod(request.Method), new Uri("http://simulator.invalid" + request.Path + request.QueryString));
+        using var message = new HttpRequestMessage(new HttpMethod(request.Method), new Uri("http://127.0.0.1" + request.Path + request.QueryString));
         if (body.Length > 0 || HttpMethods.IsPost(request.Method))
         {
             message.Content = new ByteArrayContent(body);

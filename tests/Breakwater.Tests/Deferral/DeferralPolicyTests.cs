@@ -66,7 +66,7 @@ public sealed class DeferralPolicyTests
     [Fact]
     public async Task DeferredRequestFromAsync_KeepsRequestDropsCredentialsAndBreakwaterHeaders()
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "https://api.anthropic.com/v1/messages?beta=true")
+        using var request = new HttpRequestMessage(HttpMethod.Post, "http://127.0.0.1:1/v1/messages?beta=true")
         {
             Content = new StringContent("""{"model":"m"}""", Encoding.UTF8, "application/json"),
         };

@@ -43,29 +43,7 @@ internal static class HeaderRules
         return true;
     }
 
-    /// <summary>Whether a response header goes back to the client.</summary>
-    public static bool ForwardResponseHeader(string name, IEnumerable<string>? connectionTokens)
-    {
-        if (HopByHop.Contains(name) || ResponseOnlyDropped.Contains(name))
-        {
-            return false;
-        }
-
-        if (connectionTokens is not null)
-        {
-            foreach (var value in connectionTokens)
-            {
-                if (HasToken(value, name))
-                {
-                    return false;
-                }
-            }
-        }
-
-        return true;
-    }
-
-    /// <summary>The same, for the raw values of a <c>Connection</c> header (no allocation per header).</summary>
+    /// <summary>Whether a response header goes back to the client; <paramref name="connectionTokens"/> are the raw values of its <c>Connection</c> header (no allocation per header).</summary>
     public static bool ForwardResponseHeader(string name, HeaderStringValues connectionTokens)
     {
         if (HopByHop.Contains(name) || ResponseOnlyDropped.Contains(name))
