@@ -1,4 +1,6 @@
+using System.Diagnostics.Metrics;
 using Breakwater.Pipeline;
+using Breakwater.State;
 using Breakwater.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -15,6 +17,7 @@ namespace Breakwater;
 public sealed class BreakwaterHandler : DelegatingHandler
 {
     private readonly BreakwaterPipeline _pipeline;
+    private readonly BreakwaterRegistry? _ownedRegistry;
 
     // Made once: a method group passed per call is a new delegate per call.
     private readonly Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>> _send;
@@ -25,13 +28,16 @@ public sealed class BreakwaterHandler : DelegatingHandler
     /// <param name="random">The jitter source; default <see cref="Random.Shared"/>.</param>
     /// <param name="loggerFactory">Where attempts are logged; default none.</param>
     /// <param name="incidentSink">Where failed attempts are journaled; default none.</param>
-    public BreakwaterHandler(BreakwaterOptions? options = null, TimeProvider? timeProvider = null, Random? random = null, ILoggerFactory? loggerFactory = null, IIncidentSink? incidentSink = null)
-        : this(new BreakwaterRegistry(timeProvider ?? TimeProvider.System), options ?? new BreakwaterOptions(), random, loggerFactory, incidentSink)
+    /// <param name="meterFactory">Where the <c>Breakwater</c> meter comes from; default a meter of the handler's own, disposed with it.</param>
+    public BreakwaterHandler(BreakwaterOptions? options = null, TimeProvider? timeProvider = null, Random? random = null, ILoggerFactory? loggerFactory = null, IIncidentSink? incidentSink = null, IMeterFactory? meterFactory = null)
+        : this(new BreakwaterRegistry(timeProvider ?? TimeProvider.System, meterFactory), options ?? new BreakwaterOptions(), random, loggerFactory, incidentSink, ownsRegistry: true)
     {
     }
 
-    internal BreakwaterHandler(BreakwaterRegistry registry, BreakwaterOptions options, Random? random, ILoggerFactory? loggerFactory, IIncidentSink? incidentSink)
+    internal BreakwaterHandler(BreakwaterRegistry registry, BreakwaterOptions options, Random? random, ILoggerFactory? loggerFactory, IIncidentSink? incidentSink, bool ownsRegistry = false)
     {
+        // A handler made on its own owns its state and meter; one made by AddBreakwater() shares the container's.
+        _ownedRegistry = ownsRegistry ? registry : null;
         var problems = options.Validate();
         if (problems.Count > 0)
         {
@@ -46,11 +52,22 @@ public sealed class BreakwaterHandler : DelegatingHandler
     internal BreakwaterPipeline Pipeline => _pipeline;
 
     /// <summary>A snapshot of every model this handler's client has called: breaker, concurrency limit, queue, throttle.</summary>
-    public IReadOnlyList<Health.ModelHealth> GetHealth() => Health.HealthSnapshot.Of(_pipeline.Client);
+    public IReadOnlyList<Health.ModelHealth> GetHealth() => HealthSnapshot.Of(_pipeline.Client);
 
     /// <inheritdoc />
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
         _pipeline.SendAsync(request, _send, cancellationToken);
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _ownedRegistry?.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
 
     /// <inheritdoc />
     protected override HttpResponseMessage Send(HttpRequestMessage request, CancellationToken cancellationToken) =>

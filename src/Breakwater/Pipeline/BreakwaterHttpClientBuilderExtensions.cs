@@ -1,5 +1,7 @@
 using Breakwater;
+using System.Diagnostics.Metrics;
 using Breakwater.Pipeline;
+using Breakwater.State;
 using Breakwater.Telemetry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -45,7 +47,7 @@ public static class BreakwaterHttpClientBuilderExtensions
     {
         var name = builder.Name;
         builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.TryAddSingleton(sp => new BreakwaterRegistry(sp.GetRequiredService<TimeProvider>()));
+        builder.Services.TryAddSingleton(sp => new BreakwaterRegistry(sp.GetRequiredService<TimeProvider>(), sp.GetService<IMeterFactory>()));
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BreakwaterOptions>, BreakwaterOptionsValidator>());
 
         // The deadlines rule instead of HttpClient's 100 s default.

@@ -1,10 +1,11 @@
 using Breakwater.Classification;
+using Breakwater.Policy;
 using Breakwater.Retry;
 
 namespace Breakwater.Pipeline;
 
-/// <summary>One logical call: its body, deadline, attempts and what was seen. Owned by one call, never shared.</summary>
-internal sealed class CallContext(HttpRequestMessage original, RequestBody body, DateTimeOffset started, DateTimeOffset deadline, CancellationToken callerToken)
+/// <summary>One logical call: its body, what the rules remember of it, its attempts and what was seen. Owned by one call, never shared.</summary>
+internal sealed class CallContext(HttpRequestMessage original, RequestBody body, DateTimeOffset deadline)
 {
     public HttpRequestMessage Original { get; } = original;
 
@@ -14,8 +15,10 @@ internal sealed class CallContext(HttpRequestMessage original, RequestBody body,
     /// <summary>The body as sent to the current model (only <c>model</c> differs after a fallback).</summary>
     public RequestBody Body { get; set; } = body;
 
-    /// <summary>Overload outcomes seen on the current model.</summary>
-    public int OverloadsOnModel { get; set; }
+    /// <summary>What the decision rules remember between attempts (deadline, retry counts, background, fallback denied).</summary>
+    public CallPolicyState Policy { get; } = new(deadline);
+
+    public DateTimeOffset Deadline => Policy.Deadline;
 
     /// <summary>The concurrency slot of the attempt in flight, released when its response is done.</summary>
     public Concurrency.LimiterLease? CurrentLease { get; set; }
@@ -24,20 +27,9 @@ internal sealed class CallContext(HttpRequestMessage original, RequestBody body,
     public string RequestedModel { get; } = body.Model ?? "";
 
     /// <summary>The model of the current attempt.</summary>
-    public string Model { get; set; } = body.Model ?? "";
-
-    public DateTimeOffset Started { get; } = started;
-
-    public DateTimeOffset Deadline { get; } = deadline;
-
-    public CancellationToken CallerToken { get; } = callerToken;
-
-    public RetryState Retry { get; } = new();
+    public string Model { get; private set; } = body.Model ?? "";
 
     public int Attempts { get; set; }
-
-    /// <summary>Deferred work (<see cref="BreakwaterRequestOptions.Background"/>): live calls come first.</summary>
-    public bool Background { get; set; }
 
     public List<string> RequestIds { get; } = new(2);
 
@@ -45,7 +37,13 @@ internal sealed class CallContext(HttpRequestMessage original, RequestBody body,
 
     public Decision LastDecision { get; set; } = Decision.Done;
 
-    public bool FallbackDenied { get; set; }
+    /// <summary>Moves the call to <paramref name="model"/>: only the body's <c>model</c> value changes, and the per-model counts start again.</summary>
+    public void MoveTo(string model)
+    {
+        Model = model;
+        Body = OriginalBody.WithModel(model);
+        Policy.OnModelChanged();
+    }
 
     public void AddRequestId(string? id)
     {

@@ -1,78 +1,78 @@
 using System.Diagnostics.Metrics;
-using System.Runtime.CompilerServices;
-using Breakwater.Pipeline;
-using Polly.CircuitBreaker;
 
 namespace Breakwater.Telemetry;
 
-/// <summary>The one <c>Meter("Breakwater")</c> and its instruments. Tags never carry a credential.</summary>
-internal static class BreakwaterMetrics
+/// <summary>
+/// The instruments of one <c>Meter("Breakwater")</c>, made through <see cref="IMeterFactory"/> when there is one (so
+/// each DI container, and each parallel test, has its own meter; listeners match meters by name, so exporters see
+/// them all). Tags never carry a credential.
+/// </summary>
+internal sealed class BreakwaterMetrics : IDisposable
 {
     public const string MeterName = "Breakwater";
 
-    public static readonly Meter Meter = new(MeterName, typeof(BreakwaterMetrics).Assembly.GetName().Version?.ToString());
+    private readonly bool _ownsMeter;
+
+    /// <param name="factory">Where the meter comes from; null: a meter of its own, disposed with this.</param>
+    /// <param name="models">Every (client, model)'s gauges, read when the observable gauges are collected.</param>
+    public BreakwaterMetrics(IMeterFactory? factory, Func<IEnumerable<ModelGauge>> models)
+    {
+        var version = typeof(BreakwaterMetrics).Assembly.GetName().Version?.ToString();
+        _ownsMeter = factory is null;
+        Meter = factory?.Create(MeterName, version) ?? new Meter(MeterName, version);
+        Attempts = Meter.CreateCounter<long>("breakwater.attempts", "{attempt}", "Upstream attempts.");
+        Failures = Meter.CreateCounter<long>("breakwater.failures", "{attempt}", "Failed upstream attempts by kind and model.");
+        Retries = Meter.CreateCounter<long>("breakwater.retries", "{retry}", "Retries scheduled.");
+        BudgetExhausted = Meter.CreateCounter<long>("breakwater.budget.exhausted", "{retry}", "Retries refused by the retry budget.");
+        GiveUps = Meter.CreateCounter<long>("breakwater.giveups", "{call}", "Calls that gave up, by reason.");
+        Fallbacks = Meter.CreateCounter<long>("breakwater.fallbacks", "{call}", "Model fallbacks.");
+        AttemptDuration = Meter.CreateHistogram<double>("breakwater.attempt.duration", "s", "Upstream attempt duration until response headers (streams: first delta).");
+        Meter.CreateObservableGauge("breakwater.concurrency.limit", () => Measure(models, static m => m.Limit), "{request}", "Adaptive concurrency limit per model.");
+        Meter.CreateObservableGauge("breakwater.concurrency.in_flight", () => Measure(models, static m => m.InFlight), "{request}", "Upstream attempts in flight per model.");
+        Meter.CreateObservableGauge("breakwater.concurrency.queued", () => Measure(models, static m => m.Queued), "{request}", "Calls waiting for a concurrency slot per model.");
+        Meter.CreateObservableGauge("breakwater.throttle.probability", () => Measure(models, static m => m.ThrottleProbability), "1", "Probability that a call is rejected locally by adaptive throttling, per model.");
+        Meter.CreateObservableGauge("breakwater.breaker.state", () => Measure(models, static m => m.BreakerState), "{state}", "Circuit breaker state per model: 0 closed, 1 half-open, 2 open, 3 isolated.");
+    }
+
+    public Meter Meter { get; }
 
     /// <summary>Every upstream attempt, tagged client, model, outcome (failure kind or <c>success</c>), status.</summary>
-    public static readonly Counter<long> Attempts = Meter.CreateCounter<long>("breakwater.attempts", "{attempt}", "Upstream attempts.");
+    public Counter<long> Attempts { get; }
 
     /// <summary>Failed attempts, tagged client, model, kind.</summary>
-    public static readonly Counter<long> Failures = Meter.CreateCounter<long>("breakwater.failures", "{attempt}", "Failed upstream attempts by kind and model.");
+    public Counter<long> Failures { get; }
 
     /// <summary>Retries scheduled, tagged client, model, kind.</summary>
-    public static readonly Counter<long> Retries = Meter.CreateCounter<long>("breakwater.retries", "{retry}", "Retries scheduled.");
+    public Counter<long> Retries { get; }
 
     /// <summary>Retries refused because the client's budget was empty, tagged client.</summary>
-    public static readonly Counter<long> BudgetExhausted = Meter.CreateCounter<long>("breakwater.budget.exhausted", "{retry}", "Retries refused by the retry budget.");
+    public Counter<long> BudgetExhausted { get; }
 
     /// <summary>Calls that ended in a failure, tagged client, model, reason.</summary>
-    public static readonly Counter<long> GiveUps = Meter.CreateCounter<long>("breakwater.giveups", "{call}", "Calls that gave up, by reason.");
+    public Counter<long> GiveUps { get; }
 
     /// <summary>Fallbacks to another model, tagged client, from, to.</summary>
-    public static readonly Counter<long> Fallbacks = Meter.CreateCounter<long>("breakwater.fallbacks", "{call}", "Model fallbacks.");
+    public Counter<long> Fallbacks { get; }
 
-    /// <summary>Every live client's state, held weakly: the per-model gauges below read it when they are collected.</summary>
-    private static readonly ConditionalWeakTable<ClientState, object?> LiveClients = new();
+    /// <summary>Attempt duration until the response (or first delta), seconds.</summary>
+    public Histogram<double> AttemptDuration { get; }
 
-    /// <summary>The adaptive concurrency limit per (client, model).</summary>
-    public static readonly ObservableGauge<int> ConcurrencyLimit = Meter.CreateObservableGauge("breakwater.concurrency.limit", () => Measure(m => m.Limiter.Limit), "{request}", "Adaptive concurrency limit per model.");
-
-    /// <summary>Attempts holding a concurrency slot per (client, model).</summary>
-    public static readonly ObservableGauge<int> ConcurrencyInFlight = Meter.CreateObservableGauge("breakwater.concurrency.in_flight", () => Measure(m => m.Limiter.InFlight), "{request}", "Upstream attempts in flight per model.");
-
-    /// <summary>Calls waiting for a slot per (client, model).</summary>
-    public static readonly ObservableGauge<int> ConcurrencyQueued = Meter.CreateObservableGauge("breakwater.concurrency.queued", () => Measure(m => m.Limiter.Queued), "{request}", "Calls waiting for a concurrency slot per model.");
-
-    /// <summary>The probability of a local rejection per (client, model).</summary>
-    public static readonly ObservableGauge<double> ThrottleProbability = Meter.CreateObservableGauge("breakwater.throttle.probability", () => Measure(m => m.Throttle.RejectProbability), "1", "Probability that a call is rejected locally by adaptive throttling, per model.");
-
-    /// <summary>Breaker state per (client, model): 0 closed, 1 half-open, 2 open, 3 isolated.</summary>
-    public static readonly ObservableGauge<int> BreakerState = Meter.CreateObservableGauge("breakwater.breaker.state", () => Measure(m => BreakerValue(m.BreakerState)), "{state}", "Circuit breaker state per model: 0 closed, 1 half-open, 2 open, 3 isolated.");
-
-    /// <summary>Registers a client's state for the gauges.</summary>
-    public static void Track(ClientState client) => LiveClients.AddOrUpdate(client, null);
-
-    internal static int BreakerValue(CircuitState state) => state switch
+    public void Dispose()
     {
-        CircuitState.HalfOpen => 1,
-        CircuitState.Open => 2,
-        CircuitState.Isolated => 3,
-        _ => 0,
-    };
-
-    private static IEnumerable<Measurement<T>> Measure<T>(Func<ModelState, T> read)
-        where T : struct
-    {
-        foreach (var (client, _) in LiveClients)
+        if (_ownsMeter)
         {
-            foreach (var model in client.Models)
-            {
-                yield return new Measurement<T>(read(model),
-                    new KeyValuePair<string, object?>("client", client.Name),
-                    new KeyValuePair<string, object?>("model", string.IsNullOrEmpty(model.Model) ? "(none)" : model.Model));
-            }
+            Meter.Dispose();
         }
     }
 
-    /// <summary>Attempt duration until the response (or first delta), seconds.</summary>
-    public static readonly Histogram<double> AttemptDuration = Meter.CreateHistogram<double>("breakwater.attempt.duration", "s", "Upstream attempt duration until response headers (streams: first delta).");
+    private static IEnumerable<Measurement<T>> Measure<T>(Func<IEnumerable<ModelGauge>> models, Func<ModelGauge, T> read)
+        where T : struct
+    {
+        foreach (var model in models())
+        {
+            yield return new Measurement<T>(read(model),
+                new KeyValuePair<string, object?>("client", model.Client),
+                new KeyValuePair<string, object?>("model", string.IsNullOrEmpty(model.Model) ? "(none)" : model.Model));
+        }
+    }
 }

@@ -1,3 +1,4 @@
+using Breakwater.State;
 using System.Text.Json;
 using Breakwater.Pipeline;
 using Breakwater.Telemetry;
@@ -32,8 +33,8 @@ internal sealed class HealthSut : IDisposable
         var loggerFactory = LoggerFactory.Create(b => b.AddProvider(new FakeLoggerProvider(Logs)).SetMinimumLevel(LogLevel.Debug));
         Handler = new BreakwaterHandler(Options, Time, Random, loggerFactory, Sink) { InnerHandler = Upstream };
         Invoker = new HttpMessageInvoker(Handler);
-        _fallbacks = new MetricCollector<long>(BreakwaterMetrics.Meter, "breakwater.fallbacks");
-        _giveUps = new MetricCollector<long>(BreakwaterMetrics.Meter, "breakwater.giveups");
+        _fallbacks = new MetricCollector<long>(Handler.Pipeline.Client.Metrics.Fallbacks);
+        _giveUps = new MetricCollector<long>(Handler.Pipeline.Client.Metrics.GiveUps);
     }
 
     public ObservableTimeProvider Time { get; }

@@ -1,3 +1,4 @@
+using Breakwater.State;
 using System.Collections;
 using System.Net;
 using System.Reflection;

@@ -1,4 +1,6 @@
+using System.Diagnostics.Metrics;
 using Breakwater.Tests.TestKit;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 
 namespace Breakwater.Tests.Telemetry;
@@ -10,12 +12,14 @@ public sealed class HealthGaugeTests
     {
         var name = "gauge-client-" + Guid.NewGuid().ToString("N");
         var time = new ObservableTimeProvider();
-        using var invoker = new HttpMessageInvoker(new BreakwaterHandler(new BreakwaterOptions { Name = name }, time)
+        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var meters = services.GetRequiredService<IMeterFactory>();
+        using var invoker = new HttpMessageInvoker(new BreakwaterHandler(new BreakwaterOptions { Name = name }, time, meterFactory: meters)
         {
             InnerHandler = new ScriptedHandler(time, n => Api.Ok($"req_{n}")),
         });
-        using var limit = new MetricCollector<int>(null, "Breakwater", "breakwater.concurrency.limit");
-        using var breaker = new MetricCollector<int>(null, "Breakwater", "breakwater.breaker.state");
+        using var limit = new MetricCollector<int>(meters, "Breakwater", "breakwater.concurrency.limit");
+        using var breaker = new MetricCollector<int>(meters, "Breakwater", "breakwater.breaker.state");
 
         using var response = await invoker.SendAsync(Api.Request(), CancellationToken.None);
         limit.RecordObservableInstruments();

@@ -5,8 +5,8 @@ using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 namespace Breakwater.Tests.Telemetry;
 
 /// <summary>
-/// The instruments of <c>Meter("Breakwater")</c>. The meter is static and tests run in parallel, so every test uses
-/// its own client name and reads only measurements tagged with it.
+/// The instruments of <c>Meter("Breakwater")</c>. Each handler made on its own has its own meter; tests still use their
+/// own client name and read only measurements tagged with it.
 /// </summary>
 public sealed class MetricsTests
 {
@@ -21,16 +21,20 @@ public sealed class MetricsTests
             Name = "metrics-" + Guid.NewGuid().ToString("N");
             Time = new ObservableTimeProvider();
             Upstream = new ScriptedHandler(Time, script);
-            Attempts = new MetricCollector<long>(BreakwaterMetrics.Attempts);
-            Failures = new MetricCollector<long>(BreakwaterMetrics.Failures);
-            Retries = new MetricCollector<long>(BreakwaterMetrics.Retries);
-            GiveUps = new MetricCollector<long>(BreakwaterMetrics.GiveUps);
-            BudgetExhausted = new MetricCollector<long>(BreakwaterMetrics.BudgetExhausted);
-            Duration = new MetricCollector<double>(BreakwaterMetrics.AttemptDuration);
-            _all = [Attempts, Failures, Retries, GiveUps, BudgetExhausted];
             var options = new BreakwaterOptions { Name = Name };
             configure?.Invoke(options);
-            Invoker = new HttpMessageInvoker(new BreakwaterHandler(options, Time, new FixedRandom(0)) { InnerHandler = Upstream });
+            var handler = new BreakwaterHandler(options, Time, new FixedRandom(0)) { InnerHandler = Upstream };
+            Invoker = new HttpMessageInvoker(handler);
+
+            // A handler made on its own has a meter of its own: no other test's measurements reach these collectors.
+            var metrics = handler.Pipeline.Client.Metrics;
+            Attempts = new MetricCollector<long>(metrics.Attempts);
+            Failures = new MetricCollector<long>(metrics.Failures);
+            Retries = new MetricCollector<long>(metrics.Retries);
+            GiveUps = new MetricCollector<long>(metrics.GiveUps);
+            BudgetExhausted = new MetricCollector<long>(metrics.BudgetExhausted);
+            Duration = new MetricCollector<double>(metrics.AttemptDuration);
+            _all = [Attempts, Failures, Retries, GiveUps, BudgetExhausted];
         }
 
         public string Name { get; }

@@ -1,3 +1,4 @@
+using Breakwater.State;
 using Breakwater.Deferral;
 using Breakwater.Gateway.Features.Auth;
 using Breakwater.Gateway.Features.Proxy;

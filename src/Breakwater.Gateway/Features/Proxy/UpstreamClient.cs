@@ -1,3 +1,4 @@
+using Breakwater.State;
 using System.Net;
 using Breakwater.Pipeline;
 using Breakwater.Telemetry;

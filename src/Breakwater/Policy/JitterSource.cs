@@ -1,4 +1,4 @@
-namespace Breakwater.Pipeline;
+namespace Breakwater.Policy;
 
 /// <summary>A thread-safe view of an injected <see cref="Random"/> (a seeded Random is not thread-safe).</summary>
 internal sealed class JitterSource(Random random)

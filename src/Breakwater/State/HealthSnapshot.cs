@@ -1,7 +1,7 @@
-using Breakwater.Pipeline;
+using Breakwater.Health;
 using Polly.CircuitBreaker;
 
-namespace Breakwater.Health;
+namespace Breakwater.State;
 
 /// <summary>Reads <see cref="ModelHealth"/> from live client state.</summary>
 internal static class HealthSnapshot

@@ -1,8 +1,9 @@
 using System.Collections.Concurrent;
 using Breakwater.Pacing;
 using Breakwater.Retry;
+using Breakwater.Telemetry;
 
-namespace Breakwater.Pipeline;
+namespace Breakwater.State;
 
 /// <summary>The state one client shares across all its calls and handler instances: budget, per-model health, pacing per credential.</summary>
 internal sealed class ClientState
@@ -10,13 +11,13 @@ internal sealed class ClientState
     private readonly ConcurrentDictionary<string, ModelState> _models = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, RateLimitPacer> _pacers = new(StringComparer.Ordinal);
 
-    public ClientState(string name, BreakwaterOptions options, TimeProvider time)
+    public ClientState(string name, BreakwaterOptions options, TimeProvider time, BreakwaterMetrics metrics)
     {
         Name = name;
         Options = options;
         Time = time;
+        Metrics = metrics;
         Budget = new RetryBudget(options.Budget, time);
-        Telemetry.BreakwaterMetrics.Track(this);
     }
 
     public string Name { get; }
@@ -24,6 +25,9 @@ internal sealed class ClientState
     public BreakwaterOptions Options { get; }
 
     public TimeProvider Time { get; }
+
+    /// <summary>The instruments of the registry this client lives in.</summary>
+    public BreakwaterMetrics Metrics { get; }
 
     public RetryBudget Budget { get; }
 

@@ -1,6 +1,4 @@
-using Breakwater.Classification;
-
-namespace Breakwater.Pipeline;
+namespace Breakwater.Classification;
 
 /// <summary>One attempt's response (ready to hand to the caller) and its outcome.</summary>
 internal sealed class AttemptResult(HttpResponseMessage response, Outcome outcome) : IDisposable
