@@ -392,6 +392,7 @@ internal sealed class BreakwaterPipeline
         if (!attempt.Outcome.IsSuccess || overrideReason != GiveUpReason.None)
         {
             headers.TryAddWithoutValidation(BreakwaterHeaders.GiveUp, GiveUpReasons.ToWire(reason));
+            ResponseGiveUp.Set(response, reason);
         }
 
         return response;
