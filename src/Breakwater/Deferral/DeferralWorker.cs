@@ -255,7 +255,7 @@ public sealed class DeferralWorker : IAsyncDisposable
     /// </summary>
     private int Headroom(ModelHealth h, DateTimeOffset now)
     {
-        if (h.Breaker is not "closed" || h.ThrottleProbability > 0 || h.Queued > 0)
+        if (h.State is not BreakerState.Closed || h.ThrottleProbability > 0 || h.Queued > 0)
         {
             return 0;
         }
