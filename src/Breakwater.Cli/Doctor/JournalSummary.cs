@@ -45,29 +45,31 @@ internal sealed record JournalSummary
         int overloaded = 0, ample = 0, low = 0, spend = 0, client = 0, server = 0, network = 0;
         foreach (var r in records)
         {
-            switch (r.Kind)
+            // The overload signal first: a proxy's 503/529 page counts as the overload it usually hides, not as a server error.
+            if (FailureTaxonomy.IsOverloadSignal(r.Kind, r.StatusCode))
             {
-                case FailureKind.Overloaded:
-                case FailureKind.ProxyError when r.StatusCode is 503 or 529:
-                    overloaded++;
-                    break;
-                case FailureKind.RateLimited when r.RateLimits?.Reading == RateLimitReading.QuotaPressure:
+                overloaded++;
+                continue;
+            }
+
+            switch (FailureTaxonomy.FamilyOf(r.Kind))
+            {
+                case FailureFamily.RateLimit when r.RateLimits?.Reading == RateLimitReading.QuotaPressure:
                     low++;
                     break;
-                case FailureKind.RateLimited:
+                case FailureFamily.RateLimit:
                     ample++;
                     break;
-                case FailureKind.SpendLimit:
+                case FailureFamily.SpendLimit:
                     spend++;
                     break;
-                case FailureKind.InvalidRequest or FailureKind.Authentication or FailureKind.Billing or FailureKind.Permission
-                    or FailureKind.NotFound or FailureKind.RequestTooLarge:
+                case FailureFamily.Rejected:
                     client++;
                     break;
-                case FailureKind.ConnectionFailure or FailureKind.AttemptTimeout:
+                case FailureFamily.Network:
                     network++;
                     break;
-                case FailureKind.ApiError or FailureKind.Timeout or FailureKind.ProxyError or FailureKind.Unknown or FailureKind.StreamInterrupted:
+                case FailureFamily.Server:
                     server++;
                     break;
             }

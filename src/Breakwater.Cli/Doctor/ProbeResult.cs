@@ -25,7 +25,10 @@ internal sealed record ProbeResult
 
     public IEnumerable<ProbeAttempt> Failures => Attempts.Where(a => !a.IsSuccess);
 
-    public ProbeAttempt? FirstOf(params FailureKind[] kinds) => Attempts.FirstOrDefault(a => kinds.Contains(a.Kind));
+    public ProbeAttempt? FirstOf(FailureKind kind) => Attempts.FirstOrDefault(a => a.Kind == kind);
+
+    /// <summary>The first attempt whose kind fits <paramref name="kind"/> (a <see cref="FailureTaxonomy"/> predicate), or <c>null</c>.</summary>
+    public ProbeAttempt? FirstWhere(Func<FailureKind, bool> kind) => Attempts.FirstOrDefault(a => kind(a.Kind));
 
     public static ProbeResult Skip(string target, string baseUrl, string reason) => new() { Target = target, BaseUrl = baseUrl, Skipped = reason };
 }

@@ -12,12 +12,6 @@ namespace Breakwater.Cli.Doctor;
 /// </summary>
 internal static class VerdictEngine
 {
-    private static readonly FailureKind[] ClientKinds =
-        [FailureKind.Authentication, FailureKind.Billing, FailureKind.Permission, FailureKind.NotFound, FailureKind.InvalidRequest, FailureKind.RequestTooLarge];
-
-    private static readonly FailureKind[] PlatformKinds =
-        [FailureKind.Overloaded, FailureKind.ApiError, FailureKind.Timeout, FailureKind.ProxyError, FailureKind.AttemptTimeout, FailureKind.Unknown];
-
     public static DoctorDiagnosis Decide(StatusPageResult status, ProbeResult direct, ProbeResult? gateway, JournalSummary journal)
     {
         var evidence = new JsonObject
@@ -48,7 +42,7 @@ internal static class VerdictEngine
         }
 
         // 2. The API rejected the request itself: key, billing, permission, model name or request shape.
-        if (direct.FirstOf(ClientKinds) is { } rejected)
+        if (direct.FirstWhere(static k => FailureTaxonomy.FamilyOf(k) == FailureFamily.Rejected) is { } rejected)
         {
             return Verdict(DoctorVerdict.ClientError, evidence,
                 $"The API answered {rejected.StatusCode} {rejected.ErrorType ?? rejected.Kind.ToString()}: {rejected.Message ?? FailureKindInfo.For(rejected.Kind).Explanation}" + RequestIdSuffix(rejected),
@@ -70,7 +64,7 @@ internal static class VerdictEngine
                 "Your organisation's rate limit is used up: wait for the reset, spread load, or ask for a higher tier in the Console.");
         }
 
-        var platformFailure = direct.FirstOf(PlatformKinds);
+        var platformFailure = direct.FirstWhere(FailureTaxonomy.IsPlatformSymptom);
 
         // 4. An open incident on the status page explains failures (or the API component is degraded).
         if (incident is not null && (platformFailure is not null || !direct.AllSucceeded || journal.Overloaded + journal.ServerErrors > 0 || apiDegraded))

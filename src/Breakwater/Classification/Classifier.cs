@@ -32,7 +32,7 @@ internal static partial class Classifier
 
         // A known type counts even from a truncated or envelope-less JSON body; an unknown one only from a complete
         // Anthropic-shaped body (elsewhere it is some proxy's vocabulary, and the status says more).
-        var kind = (body.IsHtml ? null : KindFromType(body.Type, status, hints, body.Message, body.ErrorCode))
+        var kind = (body.IsHtml ? null : KindFromType(body.Type, hints, body.Message, body.ErrorCode))
             ?? (body.IsAnthropicShaped ? FailureKind.Unknown : KindFromStatus(status, hints, hasRequestId: headerRequestId is not null));
 
         return new Outcome
@@ -61,7 +61,7 @@ internal static partial class Classifier
         {
             // Errors in a stream are server-side by nature: a missing or unknown type reads as api_error, so that
             // the 200 status (which says nothing) does not make it look like a caller's mistake.
-            kind = KindFromType(body.Type, status: 200, RetryHints.None, body.Message, body.ErrorCode) ?? FailureKind.ApiError;
+            kind = KindFromType(body.Type, RetryHints.None, body.Message, body.ErrorCode) ?? FailureKind.ApiError;
         }
 
         return new Outcome
@@ -97,7 +97,7 @@ internal static partial class Classifier
     }
 
     /// <summary>The kind an Anthropic error.type names, or <c>null</c> for a type Breakwater does not know.</summary>
-    internal static FailureKind? KindFromType(string? type, int status, RetryHints hints, string? message, string? errorCode = null) => type switch
+    internal static FailureKind? KindFromType(string? type, RetryHints hints, string? message, string? errorCode = null) => type switch
     {
         AnthropicErrorTypes.InvalidRequest when IsSpendLimitMessage(message) => FailureKind.SpendLimit,
         AnthropicErrorTypes.InvalidRequest when IsCreditBalanceMessage(message) => FailureKind.Billing,

@@ -45,8 +45,7 @@ public sealed record Outcome
     /// <c>true</c> when the outcome says the model is out of capacity: a 529/overloaded_error, or a proxy's
     /// 503/529 page (which often hides one). Drives breakers, fallback and the adaptive limit.
     /// </summary>
-    public bool IsOverloadSignal => Kind == FailureKind.Overloaded ||
-        (Kind == FailureKind.ProxyError && StatusCode is 503 or 529);
+    public bool IsOverloadSignal => FailureTaxonomy.IsOverloadSignal(Kind, StatusCode);
 
     /// <summary>A success.</summary>
     public static Outcome Success(int status, string? requestId, RateLimitSnapshot? rateLimits) =>

@@ -12,36 +12,24 @@ namespace Breakwater.Deferral;
 public static class DeferralPolicy
 {
     /// <summary>
-    /// True when the response carries <c>breakwater-giveup</c> for a capacity reason: status 429, 5xx or 529, or a local
-    /// refusal (<c>breaker</c>, <c>throttled</c>, <c>queue</c>, <c>budget</c>). A <c>not-retryable</c> give-up (a spend
-    /// cap, <c>x-should-retry: false</c>) is not deferrable: waiting would not change the answer.
+    /// True when Breakwater gave up on the response for a capacity reason: status 429, 5xx or 529, or a local refusal
+    /// (<c>breaker</c>, <c>throttled</c>, <c>queue</c>, <c>budget</c>). A <c>not-retryable</c> give-up (a spend cap,
+    /// <c>x-should-retry: false</c>) is not deferrable: waiting would not change the answer. The pipeline's typed reason
+    /// decides; a response built elsewhere is judged by its <c>breakwater-giveup</c> header, and without one is not deferrable.
     /// </summary>
     /// <param name="response">The handler's final response.</param>
     /// <returns>Whether it may be deferred.</returns>
     public static bool IsDeferrable(HttpResponseMessage response)
     {
         ArgumentNullException.ThrowIfNull(response);
-        if (!response.Headers.TryGetValues(BreakwaterHeaders.GiveUp, out var values))
+        var reason = ResponseGiveUp.Of(response);
+        if (reason is null or GiveUpReason.NotRetryable)
         {
             return false;
         }
 
-        var reason = string.Join(",", values);
-        if (reason.Contains(GiveUpReasons.ToWire(GiveUpReason.NotRetryable), StringComparison.OrdinalIgnoreCase))
-        {
-            return false;
-        }
-
-        var status = (int)response.StatusCode;
-        if (status is 429 or 529 or >= 500 and < 600)
-        {
-            return true;
-        }
-
-        return reason.Contains("breaker", StringComparison.OrdinalIgnoreCase)
-            || reason.Contains("throttled", StringComparison.OrdinalIgnoreCase)
-            || reason.Contains("queue", StringComparison.OrdinalIgnoreCase)
-            || reason.Contains("budget", StringComparison.OrdinalIgnoreCase);
+        return (int)response.StatusCode is 429 or 529 or >= 500 and < 600
+            || reason is GiveUpReason.Breaker or GiveUpReason.Throttled or GiveUpReason.Queue or GiveUpReason.Budget;
     }
 
     /// <summary>
@@ -52,8 +40,7 @@ public static class DeferralPolicy
     /// <returns>Whether the call may be deferred.</returns>
     public static bool IsDeferrable(Exception exception) =>
         exception is BreakwaterException { GiveUp: not GiveUpReason.NotRetryable and not GiveUpReason.None } e
-        && e.Kind is FailureKind.AttemptTimeout or FailureKind.Timeout or FailureKind.ConnectionFailure or FailureKind.Overloaded
-            or FailureKind.ProxyError or FailureKind.ApiError or FailureKind.StreamInterrupted;
+        && FailureTaxonomy.IsTransient(e.Kind);
 
     /// <summary>Why a deferrable answer was deferred, for the job's last error: status, give-up reason and request ids (never a key).</summary>
     /// <param name="response">The handler's final response.</param>

@@ -18,23 +18,20 @@ namespace Breakwater.Deferral;
 public sealed class DeferralWorker : IAsyncDisposable
 {
     private readonly IDeferredJobStore _store;
-    private readonly HttpMessageInvoker _invoker;
     private readonly Func<IReadOnlyList<ModelHealth>> _health;
     private readonly DeferralWorkerOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, Task> _inFlight = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, Ramp> _ramps = new(StringComparer.Ordinal);
-    private readonly Lock _rampGate = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly SemaphoreSlim _pollGate = new(1, 1);
+    private readonly DeferralHousekeeping _housekeeping;
+    private readonly DeferralAdmission _admission;
+    private readonly SlowStartRamp _ramp;
+    private readonly JobRunner _runner;
     private ITimer? _timer;
     private int _disposed;
     private IReadOnlyDictionary<DeferredJobState, long> _counts = new Dictionary<DeferredJobState, long>();
-    private DateTimeOffset _lastPurge = DateTimeOffset.MinValue;
-
-    /// <summary>Finished jobs are deleted at most this often: a DELETE every poll would be wasted work.</summary>
-    private static readonly TimeSpan PurgeSpacing = TimeSpan.FromMinutes(1);
 
     /// <summary>Creates the worker; nothing runs until <see cref="StartAsync"/> (or <see cref="RunOnceAsync"/>).</summary>
     /// <param name="store">The queue.</param>
@@ -48,7 +45,6 @@ public sealed class DeferralWorker : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(invoker);
         _store = store;
-        _invoker = invoker;
         _health = health ?? (static () => []);
         _options = options ?? new DeferralWorkerOptions();
         if (_options.Validate() is { Count: > 0 } problems)
@@ -58,6 +54,10 @@ public sealed class DeferralWorker : IAsyncDisposable
 
         _time = timeProvider ?? TimeProvider.System;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _housekeeping = new DeferralHousekeeping(_store, _options, _time, _logger);
+        _admission = new DeferralAdmission(_options);
+        _ramp = new SlowStartRamp(_options.MaxInFlight);
+        _runner = new JobRunner(_store, invoker, _options, _time, _logger, _stopping);
     }
 
     /// <summary>Jobs being sent upstream now.</summary>
@@ -97,19 +97,13 @@ public sealed class DeferralWorker : IAsyncDisposable
 
         try
         {
-            var expired = await _store.ExpireDueAsync(_time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
-            if (expired > 0)
-            {
-                DeferralMetrics.Finished.Add(expired, new KeyValuePair<string, object?>("state", "expired"));
-                DeferralLog.Expired(_logger, expired);
-            }
-
+            await _housekeeping.ExpireAsync(cancellationToken).ConfigureAwait(false);
             if (_options.OnCompleted is { } onCompleted)
             {
-                await NotifyAsync(onCompleted, cancellationToken).ConfigureAwait(false);
+                await _runner.NotifyAsync(onCompleted, cancellationToken).ConfigureAwait(false);
             }
 
-            await PurgeAsync(cancellationToken).ConfigureAwait(false);
+            await _housekeeping.PurgeAsync(cancellationToken).ConfigureAwait(false);
 
             if (_options.TrackCounts)
             {
@@ -122,11 +116,11 @@ public sealed class DeferralWorker : IAsyncDisposable
                 return 0;
             }
 
-            var room = Room(_health(), _time.GetUtcNow());
+            var room = _admission.Room(_health(), _time.GetUtcNow());
             var blocked = room.Where(r => r.Value <= 0).Select(r => r.Key).ToList();
             foreach (var model in blocked)
             {
-                CloseRamp(model);
+                _ramp.Close(model);
             }
 
             var candidates = await _store.PeekQueuedAsync(Math.Max(free * 8, 64), blocked, cancellationToken).ConfigureAwait(false);
@@ -145,13 +139,13 @@ public sealed class DeferralWorker : IAsyncDisposable
                 }
 
                 // Each model gets at most its own headroom per poll: the adaptive limit paces the drain, not MaxInFlight
-                // alone, and a model that just became healthy again starts with one job (slow start, see Ramp).
+                // alone, and a model that just became healthy again starts with one job (slow start, see SlowStartRamp).
                 var key = job.Model ?? "";
                 if (!headroom.TryGetValue(key, out var left))
                 {
                     // A model never called yet has no state to judge by: MaxInFlight and the ramp bound it until its first answers.
                     left = job.Model is not null && room.TryGetValue(job.Model, out var r) ? r : int.MaxValue;
-                    left = Math.Min(left, RampAllows(key));
+                    left = Math.Min(left, _ramp.Allows(key));
                 }
 
                 if (left <= 0)
@@ -169,7 +163,7 @@ public sealed class DeferralWorker : IAsyncDisposable
                 started++;
                 var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                 _inFlight[job.Id] = done.Task;
-                var epoch = RampStarted(key);
+                var epoch = _ramp.Started(key);
                 _ = RunJobAsync(job, done, epoch);
             }
 
@@ -213,143 +207,6 @@ public sealed class DeferralWorker : IAsyncDisposable
         _pollGate.Dispose();
     }
 
-    private async Task PurgeAsync(CancellationToken cancellationToken)
-    {
-        var now = _time.GetUtcNow();
-        if (_options.Retention <= TimeSpan.Zero || now - _lastPurge < PurgeSpacing)
-        {
-            return;
-        }
-
-        _lastPurge = now;
-        var purged = await _store.PurgeAsync(now - _options.Retention, keepUnnotified: _options.OnCompleted is not null, cancellationToken).ConfigureAwait(false);
-        if (purged > 0)
-        {
-            DeferralLog.Purged(_logger, purged);
-        }
-    }
-
-    private async Task NotifyAsync(Func<DeferredJob, CancellationToken, Task> onCompleted, CancellationToken cancellationToken)
-    {
-        foreach (var job in await _store.PeekUnnotifiedAsync(64, cancellationToken).ConfigureAwait(false))
-        {
-            try
-            {
-                await onCompleted(job, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-            {
-                // At least once: a failed callback is tried again on the next poll.
-                DeferralLog.CallbackFailed(_logger, job.Id, ex.GetType().Name);
-                continue;
-            }
-
-            await _store.MarkNotifiedAsync(job.Id, CancellationToken.None).ConfigureAwait(false);
-        }
-    }
-
-    /// <summary>
-    /// How many more jobs the model takes now: none while its breaker is not closed, while the throttle still rejects,
-    /// or within <see cref="DeferralWorkerOptions.QuietPeriod"/> of its last overload signal ("healthy again"); else what
-    /// is left of its adaptive concurrency limit after live traffic (live calls come first, so nothing while calls queue).
-    /// </summary>
-    private int Headroom(ModelHealth h, DateTimeOffset now)
-    {
-        if (h.Breaker is not "closed" || h.ThrottleProbability > 0 || h.Queued > 0)
-        {
-            return 0;
-        }
-
-        // Healthy again = quiet: no overload signal, and no live call that had to wait for a slot, for a whole period.
-        if ((h.LastOverloadAt is { } overload && now - overload < _options.QuietPeriod)
-            || (h.LastLimitWaitAt is { } wait && now - wait < _options.QuietPeriod))
-        {
-            return 0;
-        }
-
-        // Jobs only fill the limit up to a share of it: the rest stays free for live calls arriving meanwhile. A small
-        // limit (shrunk during the incident; jobs do not grow it) still lets one job through when nothing is in flight.
-        return Math.Max(0, Math.Max(1, (int)Math.Floor(h.ConcurrencyLimit * _options.MaxLimitShare)) - h.InFlight);
-    }
-
-    private int RampAllows(string model)
-    {
-        lock (_rampGate)
-        {
-            if (!_ramps.TryGetValue(model, out var ramp))
-            {
-                ramp = new Ramp();
-                _ramps[model] = ramp;
-            }
-
-            return Math.Min(_options.MaxInFlight, Math.Max(0, (int)Math.Floor(ramp.Window) - ramp.Running));
-        }
-    }
-
-    /// <summary>The model is not healthy: once it is again, its jobs start from one at a time.</summary>
-    private void CloseRamp(string model)
-    {
-        lock (_rampGate)
-        {
-            if (_ramps.TryGetValue(model, out var ramp) && ramp.Window > 1)
-            {
-                ramp.Window = 1;
-                ramp.Epoch++;
-            }
-        }
-    }
-
-    private int RampStarted(string model)
-    {
-        lock (_rampGate)
-        {
-            if (!_ramps.TryGetValue(model, out var ramp))
-            {
-                return 0;
-            }
-
-            ramp.Running++;
-            return ramp.Epoch;
-        }
-    }
-
-    /// <summary>A job's attempt ended: a final answer widens the model's window by one job per window's worth of answers; a transient one closes it to one.</summary>
-    private void RampEnded(string model, bool final, int epoch)
-    {
-        lock (_rampGate)
-        {
-            if (!_ramps.TryGetValue(model, out var ramp))
-            {
-                return;
-            }
-
-            ramp.Running = Math.Max(0, ramp.Running - 1);
-            if (!final)
-            {
-                ramp.Window = 1;
-                ramp.Epoch++;
-            }
-            else if (epoch == ramp.Epoch)
-            {
-                // Answers to jobs sent before the last trouble say nothing about now: only newer ones widen the window.
-                ramp.Window = Math.Min(_options.MaxInFlight, ramp.Window + (1.0 / ramp.Window));
-            }
-        }
-    }
-
-    /// <summary>Per model, what <see cref="Headroom"/> allows; several clients of one registry may report a model, and the tightest decides.</summary>
-    private Dictionary<string, int> Room(IReadOnlyList<ModelHealth> health, DateTimeOffset now)
-    {
-        var room = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var h in health)
-        {
-            var r = Headroom(h, now);
-            room[h.Model] = room.TryGetValue(h.Model, out var other) ? Math.Min(other, r) : r;
-        }
-
-        return room;
-    }
-
     private void OnTick()
     {
         _ = TickAsync();
@@ -377,7 +234,7 @@ public sealed class DeferralWorker : IAsyncDisposable
         {
             // No Task.Yield: the send is asynchronous anyway, and staying on the poll's thread keeps virtual-time runs
             // (the benchmark) deterministic.
-            final = await AttemptAsync(job).ConfigureAwait(false);
+            final = await _runner.AttemptAsync(job).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -385,77 +242,9 @@ public sealed class DeferralWorker : IAsyncDisposable
         }
         finally
         {
-            RampEnded(job.Model ?? "", final, epoch);
+            _ramp.Ended(job.Model ?? "", final, epoch);
             _inFlight.TryRemove(job.Id, out _);
             done.TrySetResult();
         }
-    }
-
-    private async Task<bool> AttemptAsync(DeferredJob job)
-    {
-        if (_stopping.IsCancellationRequested)
-        {
-            await _store.RequeueAsync(job.Id, "worker stopped before the job was sent", CancellationToken.None).ConfigureAwait(false);
-            return false;
-        }
-
-        // An attempt never outlives the job's deadline: a job finished late would be reported as succeeded after it.
-        var left = job.Deadline - _time.GetUtcNow();
-        using var timeout = new CancellationTokenSource(left < _options.AttemptTimeout ? (left > TimeSpan.Zero ? left : TimeSpan.FromTicks(1)) : _options.AttemptTimeout, _time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, _stopping.Token);
-        DeferredResponse response;
-        try
-        {
-            using var request = DeferredHttp.ToRequest(job, _options.UpstreamBaseAddress);
-            request.Options.Set(BreakwaterRequestOptions.Background, true);
-            if (_options.PrepareRequest is { } prepare)
-            {
-                await prepare(job, request, linked.Token).ConfigureAwait(false);
-            }
-
-            using var upstream = await _invoker.SendAsync(request, linked.Token).ConfigureAwait(false);
-            response = await DeferredHttp.ToResponseAsync(upstream, linked.Token).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or IOException)
-        {
-            var error = _stopping.IsCancellationRequested ? "worker stopped while the job was running"
-                : timeout.IsCancellationRequested ? (_time.GetUtcNow() >= job.Deadline ? "deadline reached while the job was running" : "attempt timed out")
-                : "transport error: " + ex.GetType().Name;
-            await RequeueAsync(job, error).ConfigureAwait(false);
-            return false;
-        }
-
-        if (DeferredHttp.IsTransient(response))
-        {
-            await RequeueAsync(job, DeferredHttp.Describe(response)).ConfigureAwait(false);
-            return false;
-        }
-
-        var state = response.StatusCode is >= 200 and < 300 ? DeferredJobState.Succeeded : DeferredJobState.Failed;
-        if (await _store.CompleteAsync(job.Id, state, response, state == DeferredJobState.Failed ? DeferredHttp.Describe(response) : null, CancellationToken.None).ConfigureAwait(false))
-        {
-            DeferralMetrics.Finished.Add(1, new KeyValuePair<string, object?>("state", state == DeferredJobState.Succeeded ? "succeeded" : "failed"));
-            DeferralLog.Completed(_logger, job.Id, state, response.StatusCode);
-        }
-
-        return true;
-    }
-
-    private async Task RequeueAsync(DeferredJob job, string error)
-    {
-        DeferralLog.Requeued(_logger, job.Id, error);
-        DeferralMetrics.Requeued.Add(1);
-        await _store.RequeueAsync(job.Id, error, CancellationToken.None).ConfigureAwait(false);
-    }
-
-    /// <summary>Slow start per model: how many jobs may run at once (grows as jobs get final answers, back to one on trouble).</summary>
-    private sealed class Ramp
-    {
-        public double Window { get; set; } = 1;
-
-        public int Running { get; set; }
-
-        /// <summary>Counts resets, so answers to jobs started before one do not widen the window.</summary>
-        public int Epoch { get; set; }
     }
 }

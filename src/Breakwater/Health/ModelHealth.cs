@@ -10,6 +10,12 @@ namespace Breakwater.Health;
 /// <param name="ThrottleProbability">The current probability of a local rejection.</param>
 public sealed record ModelHealth(string Client, string Model, string Breaker, int ConcurrencyLimit, int InFlight, int Queued, double ThrottleProbability)
 {
+    /// <summary>
+    /// <see cref="Breaker"/> as a value to switch on. Text other than the four names <see cref="Breaker"/> uses reads as
+    /// <see cref="BreakerState.Open"/>: a breaker not known to be closed is not counted on.
+    /// </summary>
+    public BreakerState State => BreakerStates.FromWire(Breaker);
+
     /// <summary>When the model last answered with an overload signal (529, an overloaded stream error, an attempt timeout); null if never.</summary>
     public DateTimeOffset? LastOverloadAt { get; init; }
 

@@ -52,6 +52,7 @@ internal static class CallResult
         if (!attempt.Outcome.IsSuccess || overrideReason != GiveUpReason.None)
         {
             headers.TryAddWithoutValidation(BreakwaterHeaders.GiveUp, GiveUpReasons.ToWire(reason));
+            ResponseGiveUp.Set(response, reason);
         }
 
         return response;

@@ -1,5 +1,4 @@
 using Breakwater.Health;
-using Polly.CircuitBreaker;
 
 namespace Breakwater.State;
 
@@ -12,13 +11,7 @@ internal static class HealthSnapshot
             .Select(m => new ModelHealth(
                 client.Name,
                 m.Model,
-                m.BreakerState switch
-                {
-                    CircuitState.Open => "open",
-                    CircuitState.HalfOpen => "half-open",
-                    CircuitState.Isolated => "isolated",
-                    _ => "closed",
-                },
+                BreakerStates.ToWire(BreakerStates.From(m.BreakerState)),
                 m.Limiter.Limit,
                 m.Limiter.InFlight,
                 m.Limiter.Queued,

@@ -1,9 +1,9 @@
 using System.Globalization;
 using Breakwater.Gateway.Features.Proxy;
+using Breakwater.Health;
 using Breakwater.Status;
 using Breakwater.Telemetry;
 using Breakwater.Telemetry.Journal;
-using Polly.CircuitBreaker;
 
 namespace Breakwater.Gateway.Features.Dashboard;
 
@@ -50,7 +50,7 @@ internal sealed class DashboardStateBuilder
             .OrderBy(m => m.Model, StringComparer.Ordinal)
             .Select(m => new ModelInfo(
                 string.IsNullOrEmpty(m.Model) ? "(none)" : m.Model,
-                BreakerName(m.BreakerState),
+                BreakerStates.ToWire(BreakerStates.From(m.BreakerState)),
                 m.Limiter.Limit,
                 m.Limiter.InFlight,
                 m.Limiter.Queued,
@@ -86,14 +86,6 @@ internal sealed class DashboardStateBuilder
             Count(Breakwater.Deferral.DeferredJobState.Failed),
             Count(Breakwater.Deferral.DeferredJobState.Expired));
     }
-
-    internal static string BreakerName(CircuitState state) => state switch
-    {
-        CircuitState.Open => "open",
-        CircuitState.HalfOpen => "half-open",
-        CircuitState.Isolated => "isolated",
-        _ => "closed",
-    };
 
     private static string Camel(string name) => System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(name);
 
