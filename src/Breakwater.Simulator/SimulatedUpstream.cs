@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
+using Breakwater.Anthropic;
 using Breakwater.Simulator.Core;
 
 namespace Breakwater.Simulator;
@@ -51,7 +52,7 @@ public sealed class SimulatedUpstream : HttpMessageHandler
         }
         catch (Exception e)
         {
-            response = new SimResponse { Status = 500, ContentType = "application/json", Body = AnthropicWire.Error("api_error", "Simulator failure: " + e.GetType().Name, null) };
+            response = new SimResponse { Status = 500, ContentType = "application/json", Body = AnthropicErrorWriter.Json("api_error", "Simulator failure: " + e.GetType().Name, null) };
         }
 
         return ToHttpResponse(response, request);

@@ -121,7 +121,7 @@ public sealed partial class Simulator
             (TimeSpan.Zero, AnthropicWire.ContentBlockStart()),
             (TimeSpan.Zero, AnthropicWire.Ping()),
         };
-        var error = AnthropicWire.ErrorEvent(AnthropicErrorTypes.Overloaded, "Overloaded", requestId);
+        var error = AnthropicErrorWriter.SseEvent(AnthropicErrorTypes.Overloaded, "Overloaded", requestId);
         var failed = false;
         if (ticket.Failure == MidStreamFailure.BeforeFirstDelta)
         {

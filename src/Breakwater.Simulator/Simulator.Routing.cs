@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Breakwater.Anthropic;
 using Breakwater.Simulator.Core;
 using Breakwater.Simulator.Scenarios;
 using Breakwater.Simulator.Scripting;
@@ -125,7 +126,7 @@ public sealed partial class Simulator
 
     private static SimResponse ErrorResponse(int status, string type, string message, string? requestId, IEnumerable<KeyValuePair<string, string>>? headers = null)
     {
-        var response = JsonResponse(status, AnthropicWire.Error(type, message, requestId));
+        var response = JsonResponse(status, AnthropicErrorWriter.Json(type, message, requestId));
         if (requestId is not null)
         {
             response.Headers.Add(new("request-id", requestId));

@@ -43,7 +43,7 @@ public sealed partial class Simulator
         }
         else if (script.Status >= 400)
         {
-            response = JsonResponse(script.Status, AnthropicWire.Error(AnthropicWire.ErrorTypeFor(script.Status), AnthropicWire.DefaultMessageFor(script.Status), idForBody));
+            response = JsonResponse(script.Status, AnthropicErrorWriter.Json(AnthropicWire.ErrorTypeFor(script.Status), AnthropicWire.DefaultMessageFor(script.Status), idForBody));
         }
         else if (script.Status is >= 200 and < 300 && body.Stream)
         {
@@ -111,7 +111,7 @@ public sealed partial class Simulator
             "content_block_stop" => AnthropicWire.ContentBlockStop(),
             "message_delta" => AnthropicWire.MessageDelta("end_turn", 1),
             "message_stop" => AnthropicWire.MessageStop(),
-            "error" => AnthropicWire.ErrorEvent(AnthropicErrorTypes.Overloaded, "Overloaded", requestId),
+            "error" => AnthropicErrorWriter.SseEvent(AnthropicErrorTypes.Overloaded, "Overloaded", requestId),
             _ => AnthropicWire.Frame(e.Event, "{}"u8),
         };
         var text = Encoding.UTF8.GetString(framed);

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Breakwater.Anthropic;
 using Microsoft.AspNetCore.Http;
 
@@ -17,39 +16,8 @@ internal static class GatewayErrors
         response.StatusCode = status;
         response.ContentType = "application/json";
         response.Headers[RequestIdHeader] = requestId;
-        await response.Body.WriteAsync(Serialize(errorType, message, requestId), context.RequestAborted);
+        await response.Body.WriteAsync(AnthropicErrorWriter.Json(errorType, message, requestId), context.RequestAborted);
         return requestId;
-    }
-
-    public static byte[] Serialize(string errorType, string message, string requestId)
-    {
-        using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer))
-        {
-            json.WriteStartObject();
-            json.WriteString("type", "error");
-            json.WriteStartObject("error");
-            json.WriteString("type", errorType);
-            json.WriteString("message", message);
-            json.WriteEndObject();
-            json.WriteString("request_id", requestId);
-            json.WriteEndObject();
-        }
-
-        return buffer.ToArray();
-    }
-
-    /// <summary>An SSE <c>event: error</c> frame, for a stream that breaks after bytes reached the client.</summary>
-    public static byte[] SseErrorEvent(string errorType, string message, string requestId)
-    {
-        var data = Serialize(errorType, message, requestId);
-        var prefix = "event: error\ndata: "u8;
-        var frame = new byte[prefix.Length + data.Length + 2];
-        prefix.CopyTo(frame);
-        data.CopyTo(frame.AsSpan(prefix.Length));
-        frame[^2] = (byte)'\n';
-        frame[^1] = (byte)'\n';
-        return frame;
     }
 
     public static Task<string> NotFound(HttpContext context) =>

@@ -12,22 +12,6 @@ internal static class AnthropicWire
     private static readonly string[] Words =
         ["The", "breakwater", "holds", "while", "the", "storm", "passes;", "retries", "wait", "their", "turn,", "and", "every", "request", "keeps", "its", "id."];
 
-    public static byte[] Error(string type, string message, string? requestId)
-    {
-        return Json(w =>
-        {
-            w.WriteString("type", "error");
-            w.WriteStartObject("error");
-            w.WriteString("type", type);
-            w.WriteString("message", message);
-            w.WriteEndObject();
-            if (requestId is not null)
-            {
-                w.WriteString("request_id", requestId);
-            }
-        });
-    }
-
     public static string ErrorTypeFor(int status) => status switch
     {
         400 => AnthropicErrorTypes.InvalidRequest,
@@ -173,9 +157,6 @@ internal static class AnthropicWire
     });
 
     public static byte[] MessageStop() => Event("message_stop", w => w.WriteString("type", "message_stop"));
-
-    public static byte[] ErrorEvent(string type, string message, string? requestId)
-        => Frame("error", Error(type, message, requestId));
 
     /// <summary>Frames one SSE event: <c>event: NAME\ndata: JSON\n\n</c>.</summary>
     public static byte[] Frame(string eventName, ReadOnlySpan<byte> data)

@@ -1,4 +1,5 @@
 using System.Buffers;
+using Breakwater.Anthropic;
 using Breakwater.Simulator.Core;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -60,7 +61,7 @@ internal static class SimulatorHttpAdapter
         }
         catch (Exception e)
         {
-            response = new SimResponse { Status = 500, ContentType = "application/json", Body = AnthropicWire.Error("api_error", "Simulator failure: " + e.GetType().Name, null) };
+            response = new SimResponse { Status = 500, ContentType = "application/json", Body = AnthropicErrorWriter.Json("api_error", "Simulator failure: " + e.GetType().Name, null) };
         }
 
         await WriteAsync(context, response, ct).ConfigureAwait(false);

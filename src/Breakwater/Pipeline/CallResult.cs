@@ -1,3 +1,4 @@
+using Breakwater.Anthropic;
 using Breakwater.Classification;
 using Breakwater.Retry;
 
@@ -84,7 +85,7 @@ internal static class CallResult
         };
         var response = new HttpResponseMessage((System.Net.HttpStatusCode)529)
         {
-            Content = new ByteArrayContent(SsePassThroughStream.ErrorJson("overloaded_error", message, null)),
+            Content = new ByteArrayContent(AnthropicErrorWriter.Json(AnthropicErrorTypes.Overloaded, message, null)),
             RequestMessage = call.Original,
         };
         response.Content.Headers.TryAddWithoutValidation("Content-Type", "application/json");

@@ -156,34 +156,8 @@ internal sealed class SsePassThroughStream : Stream
         var message = _failure is null
             ? "The upstream stream ended before message_stop; the response is incomplete."
             : "The upstream connection failed mid-stream; the response is incomplete.";
-        _tail = ErrorEvent("api_error", message, _requestId);
+        _tail = AnthropicErrorWriter.SseEvent(AnthropicErrorTypes.Api, message, _requestId);
         _onEnd(new StreamEnd(false, null, _failure ?? new IOException("stream ended before message_stop")));
-    }
-
-    internal static byte[] ErrorEvent(string type, string message, string? requestId) =>
-        [.. "event: error\ndata: "u8, .. ErrorJson(type, message, requestId), .. "\n\n"u8];
-
-    /// <summary>An Anthropic-shaped error body.</summary>
-    internal static byte[] ErrorJson(string type, string message, string? requestId)
-    {
-        using var ms = new MemoryStream();
-        using (var w = new Utf8JsonWriter(ms))
-        {
-            w.WriteStartObject();
-            w.WriteString("type", "error");
-            w.WriteStartObject("error");
-            w.WriteString("type", type);
-            w.WriteString("message", message);
-            w.WriteEndObject();
-            if (requestId is not null)
-            {
-                w.WriteString("request_id", requestId);
-            }
-
-            w.WriteEndObject();
-        }
-
-        return ms.ToArray();
     }
 
     /// <summary>Marks the whole events among the bytes read as ready, noting message_stop and error events.</summary>

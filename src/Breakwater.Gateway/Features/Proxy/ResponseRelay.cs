@@ -150,7 +150,7 @@ internal static class ResponseRelay
         if (contentType.StartsWith("text/event-stream", StringComparison.OrdinalIgnoreCase))
         {
             GatewayLog.ResponseBroken(logger, method, path, copied, ex.GetType().Name, "sent event: error " + requestId);
-            var frame = GatewayErrors.SseErrorEvent(AnthropicErrorTypes.Api, "The upstream connection broke mid-stream; the response is incomplete.", requestId);
+            var frame = AnthropicErrorWriter.SseEvent(AnthropicErrorTypes.Api, "The upstream connection broke mid-stream; the response is incomplete.", requestId);
             try
             {
                 await context.Response.Body.WriteAsync(frame, context.RequestAborted);
