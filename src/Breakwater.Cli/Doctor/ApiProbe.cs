@@ -55,8 +55,7 @@ internal sealed class ApiProbe(HttpClient http, TimeProvider time)
             request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
             using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
             var status = (int)response.StatusCode;
-            var body = await ReadPrefixAsync(response.Content, linked.Token).ConfigureAwait(false);
-            var parsed = status is >= 200 and < 300 ? AnthropicError.Empty : ErrorBodyParser.Parse(body.Span);
+            var parsed = status is >= 200 and < 300 ? AnthropicError.Empty : await ErrorBodyParser.ParseAsync(response.Content, linked.Token).ConfigureAwait(false);
             var outcome = Classifier.Classify(status, response.Headers, parsed, time.GetUtcNow());
             return new ProbeAttempt
             {
@@ -120,22 +119,5 @@ internal sealed class ApiProbe(HttpClient http, TimeProvider time)
         }
 
         return Encoding.UTF8.GetString(stream.ToArray());
-    }
-
-    private static async Task<ReadOnlyMemory<byte>> ReadPrefixAsync(HttpContent content, CancellationToken cancellationToken)
-    {
-        var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        await using (stream.ConfigureAwait(false))
-        {
-            var buffer = new byte[ErrorBodyParser.MaxBodyPrefix];
-            var total = 0;
-            int read;
-            while (total < buffer.Length && (read = await stream.ReadAsync(buffer.AsMemory(total), cancellationToken).ConfigureAwait(false)) > 0)
-            {
-                total += read;
-            }
-
-            return buffer.AsMemory(0, total);
-        }
     }
 }

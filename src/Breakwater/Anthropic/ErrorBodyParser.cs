@@ -109,37 +109,20 @@ internal static partial class ErrorBodyParser
             return AnthropicError.Empty;
         }
 
-        var buffer = ArrayPool<byte>.Shared.Rent(MaxBodyPrefix + 1);
+        Stream stream;
         try
         {
-            var filled = 0;
-            try
-            {
-                using var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-
-                // One byte more than the prefix tells "exactly 64 KB" apart from "longer", without reading the rest.
-                while (filled < MaxBodyPrefix + 1)
-                {
-                    var n = await stream.ReadAsync(buffer.AsMemory(filled, MaxBodyPrefix + 1 - filled), cancellationToken).ConfigureAwait(false);
-                    if (n == 0)
-                    {
-                        break;
-                    }
-
-                    filled += n;
-                }
-            }
-            catch (Exception ex) when (ex is IOException or HttpRequestException or ObjectDisposedException or InvalidOperationException && !cancellationToken.IsCancellationRequested)
-            {
-                // A body that breaks off while being read is still evidence: parse what arrived, marked truncated.
-                return Parse(buffer.AsSpan(0, Math.Min(filled, MaxBodyPrefix)), truncated: true);
-            }
-
-            return Parse(buffer.AsSpan(0, Math.Min(filled, MaxBodyPrefix)), truncated: filled > MaxBodyPrefix);
+            stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         }
-        finally
+        catch (Exception ex) when (ex is IOException or HttpRequestException or ObjectDisposedException or InvalidOperationException && !cancellationToken.IsCancellationRequested)
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            return Parse([], truncated: true);
+        }
+
+        await using (stream.ConfigureAwait(false))
+        {
+            var prefix = await BodyPrefix.ReadAsync(stream, MaxBodyPrefix, content.Headers.ContentLength, cancellationToken).ConfigureAwait(false);
+            return Parse(prefix.Head(MaxBodyPrefix), prefix.Truncated(MaxBodyPrefix));
         }
     }
 

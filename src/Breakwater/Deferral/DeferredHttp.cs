@@ -1,12 +1,11 @@
 using System.Text;
+using Breakwater.Anthropic;
 
 namespace Breakwater.Deferral;
 
 /// <summary>Turns stored jobs into requests and upstream answers into stored responses.</summary>
 internal static class DeferredHttp
 {
-    private static readonly string[] Skipped = ["host", "content-length", "transfer-encoding", "connection", "keep-alive", "expect", "upgrade"];
-
     public static HttpRequestMessage ToRequest(DeferredJob job, Uri baseAddress)
     {
         var request = new HttpRequestMessage(new HttpMethod(job.Request.Method), Join(baseAddress, job.Request.PathAndQuery))
@@ -30,12 +29,12 @@ internal static class DeferredHttp
         return request;
     }
 
-    /// <summary>Joins without dropping a path prefix of the base (e.g. <c>http://host/anthropic/</c>).</summary>
     /// <summary>Whether a request header belongs to a job's stored request: not hop-by-hop, not a credential, not breakwater-*.</summary>
     public static bool Keeps(string name) =>
-        !Skipped.Contains(name, StringComparer.OrdinalIgnoreCase) && !HeaderCodec.IsCredential(name)
+        !HopHeaders.StaysOnRequestHop(name) && !HeaderCodec.IsCredential(name)
         && !name.StartsWith(BreakwaterHeaders.Prefix, StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>Joins without dropping a path prefix of the base (e.g. <c>http://host/anthropic/</c>).</summary>
     public static Uri Join(Uri baseAddress, string pathAndQuery)
     {
         var root = baseAddress.AbsoluteUri;

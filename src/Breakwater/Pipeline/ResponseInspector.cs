@@ -36,38 +36,11 @@ internal sealed class ResponseInspector(BreakwaterOptions options, TimeProvider 
         if (options.ReadErrorBodies)
         {
             var stream = await response.Content.ReadAsStreamAsync(token).ConfigureAwait(false);
-            var buffer = new byte[Math.Min(ErrorBodyParser.MaxBodyPrefix, (int?)response.Content.Headers.ContentLength is { } cl and > 0 ? cl + 1 : 4096)];
-            var length = 0;
-            var ended = false;
-            while (length < ErrorBodyParser.MaxBodyPrefix)
-            {
-                if (length == buffer.Length)
-                {
-                    Array.Resize(ref buffer, Math.Min(buffer.Length * 2, ErrorBodyParser.MaxBodyPrefix));
-                }
+            var prefix = await BodyPrefix.ReadAsync(stream, ErrorBodyParser.MaxBodyPrefix, response.Content.Headers.ContentLength, token).ConfigureAwait(false);
+            body = ErrorBodyParser.Parse(prefix.Head(ErrorBodyParser.MaxBodyPrefix), prefix.Truncated(ErrorBodyParser.MaxBodyPrefix));
 
-                int n;
-                try
-                {
-                    n = await stream.ReadAsync(buffer.AsMemory(length), token).ConfigureAwait(false);
-                }
-                catch (IOException)
-                {
-                    // The error body broke off: keep the status and what arrived.
-                    n = 0;
-                }
-
-                if (n == 0)
-                {
-                    ended = true;
-                    break;
-                }
-
-                length += n;
-            }
-
-            body = ErrorBodyParser.Parse(buffer.AsSpan(0, length), truncated: !ended);
-            ReplaceContent(response, ended ? new MemoryStream(buffer, 0, length, writable: false) : new PrefixedStream(buffer, length, stream));
+            // The caller still gets the whole body: what was read, then (for a long one) the rest of the stream.
+            ReplaceContent(response, prefix.Ended ? new MemoryStream(prefix.Buffer, 0, prefix.Length, writable: false) : new PrefixedStream(prefix.Buffer, prefix.Length, stream));
         }
 
         return new AttemptResult(response, Classifier.Classify(status, response.Headers, body, time.GetUtcNow()));

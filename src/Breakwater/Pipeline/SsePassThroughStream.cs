@@ -164,7 +164,7 @@ internal sealed class SsePassThroughStream : Stream
     private void MarkCompleteEvents()
     {
         var span = _buffer.AsSpan(_ready, _end - _ready);
-        var end = LastBoundary(span);
+        var end = SseScan.LastEventBoundary(span);
         if (end <= 0)
         {
             return;
@@ -173,12 +173,12 @@ internal sealed class SsePassThroughStream : Stream
         var complete = span[..end];
 
         // Hot path: only look for the two events that matter, without turning every event into strings.
-        if (!_sawStop && ContainsEvent(complete, "message_stop"u8))
+        if (!_sawStop && SseScan.HasEvent(complete, "message_stop"u8))
         {
             _sawStop = true;
         }
 
-        if (ContainsEvent(complete, "error"u8))
+        if (SseScan.HasEvent(complete, "error"u8))
         {
             var events = new List<SseEvent>(4);
             new SseReader().Feed(complete, events);
@@ -193,58 +193,6 @@ internal sealed class SsePassThroughStream : Stream
         }
 
         _ready += end;
-    }
-
-    /// <summary>Whether a block of whole events holds a line <c>event: NAME</c> (or <c>event:NAME</c>).</summary>
-    private static bool ContainsEvent(ReadOnlySpan<byte> block, ReadOnlySpan<byte> name)
-    {
-        var rest = block;
-        while (true)
-        {
-            var i = rest.IndexOf("event:"u8);
-            if (i < 0)
-            {
-                return false;
-            }
-
-            var atLineStart = i == 0 ? rest.Length == block.Length || block[block.Length - rest.Length - 1] is (byte)'\n' or (byte)'\r' : rest[i - 1] is (byte)'\n' or (byte)'\r';
-            var value = rest[(i + 6)..];
-            if (!value.IsEmpty && value[0] == (byte)' ')
-            {
-                value = value[1..];
-            }
-
-            if (atLineStart && value.StartsWith(name) && (value.Length == name.Length || value[name.Length] is (byte)'\n' or (byte)'\r'))
-            {
-                return true;
-            }
-
-            rest = rest[(i + 6)..];
-        }
-    }
-
-    private static int LastBoundary(ReadOnlySpan<byte> span)
-    {
-        var best = -1;
-        var lf = span.LastIndexOf("\n\n"u8);
-        if (lf >= 0)
-        {
-            best = lf + 2;
-        }
-
-        var crlf = span.LastIndexOf("\r\n\r\n"u8);
-        if (crlf >= 0 && crlf + 4 > best)
-        {
-            best = crlf + 4;
-        }
-
-        var cr = span.LastIndexOf("\r\r"u8);
-        if (cr >= 0 && cr + 2 > best)
-        {
-            best = cr + 2;
-        }
-
-        return best;
     }
 
     /// <summary>Room for <paramref name="room"/> more bytes after what is held, moving undelivered bytes to the front.</summary>

@@ -13,8 +13,6 @@ namespace Breakwater.Gateway.Features.Jobs;
 /// <summary><c>GET /v1/breakwater/jobs/{id}</c> and the deferral services.</summary>
 internal static class JobsEndpoints
 {
-    private static readonly string[] SkippedResponseHeaders = ["content-length", "transfer-encoding", "connection", "keep-alive"];
-
     public static IServiceCollection AddGatewayDeferral(this IServiceCollection services, GatewayOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -57,7 +55,8 @@ internal static class JobsEndpoints
         response.StatusCode = upstream.StatusCode;
         foreach (var group in upstream.Headers.GroupBy(h => h.Name, StringComparer.OrdinalIgnoreCase))
         {
-            if (SkippedResponseHeaders.Contains(group.Key, StringComparer.OrdinalIgnoreCase) || HeaderRules.IsHopByHop(group.Key))
+            // The stored length may not match what Kestrel writes; hop-by-hop headers belonged to the worker's connection.
+            if (string.Equals(group.Key, "content-length", StringComparison.OrdinalIgnoreCase) || HeaderRules.IsHopByHop(group.Key))
             {
                 continue;
             }
