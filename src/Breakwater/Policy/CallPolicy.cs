@@ -97,6 +97,12 @@ internal static class CallPolicy
             return Decision.Done;
         }
 
+        if (outcome.Phase == StreamPhase.AfterFirstDelta || outcome.Kind == FailureKind.StreamInterrupted)
+        {
+            // The caller already has part of the answer: neither another attempt nor another model can mend it.
+            return Decision.Stop(GiveUpReason.NotRetryable);
+        }
+
         Decision decision;
         if (canFallBack && outcome.IsOverloadSignal && (model.IsOpen || ++state.OverloadsOnModel > options.Fallback.SameModelRetries))
         {

@@ -1,8 +1,10 @@
-using Breakwater.State;
 using System.Net;
+using Breakwater.State;
 using Breakwater.Pipeline;
 using Breakwater.Tests.TestKit;
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Http;
@@ -242,5 +244,25 @@ public sealed class DependencyInjectionTests
         var states = provider.GetRequiredService<BreakwaterRegistry>().Clients.OrderBy(c => c.Name, StringComparer.Ordinal).ToArray();
         Assert.Equal(["a", "b"], states.Select(s => s.Name));
         Assert.All(states, s => Assert.Equal(1, s.Budget.Snapshot().FirstAttempts));
+    }
+
+    [Fact]
+    public async Task AddBreakwater_MakesItsMeterWithTheContainersMeterFactory()
+    {
+        var time = new ObservableTimeProvider();
+        var services = new ServiceCollection();
+        services.AddMetrics();
+        services.AddSingleton<TimeProvider>(time);
+        services.AddHttpClient(ClientName).AddBreakwater().ConfigurePrimaryHttpMessageHandler(() => new ScriptedHandler(time, n => Api.Ok($"req_{n}")));
+        using var provider = services.BuildServiceProvider();
+        var factory = provider.GetRequiredService<IMeterFactory>();
+        using var attempts = new MetricCollector<long>(factory, "Breakwater", "breakwater.attempts");
+
+        using var client = provider.GetRequiredService<IHttpClientFactory>().CreateClient(ClientName);
+        using var response = await TimeLoop.Run(time, client.SendAsync(Api.Request(), CancellationToken.None), TimeSpan.FromMilliseconds(5));
+
+        Assert.Same(factory, provider.GetRequiredService<BreakwaterRegistry>().Metrics.Meter.Scope);
+        var measurement = Assert.Single(attempts.GetMeasurementSnapshot());
+        Assert.Equal(ClientName, measurement.Tags["client"]);
     }
 }
