@@ -35,24 +35,14 @@ internal static class CallResult
         var response = attempt.Response;
         response.RequestMessage = call.Original;
         var headers = response.Headers;
-        headers.TryAddWithoutValidation(BreakwaterHeaders.Attempts, call.Attempts.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        if (call.RequestIds.Count > 0)
+        var failed = !attempt.Outcome.IsSuccess || overrideReason != GiveUpReason.None;
+        foreach (var (name, value) in CallHeaders.Of(call.Attempts, call.RequestIds, call.Model, call.RequestedModel, failed ? reason : null))
         {
-            headers.TryAddWithoutValidation(BreakwaterHeaders.RequestIds, string.Join(",", call.RequestIds));
+            headers.TryAddWithoutValidation(name, value);
         }
 
-        if (call.Model.Length > 0)
+        if (failed)
         {
-            headers.TryAddWithoutValidation(BreakwaterHeaders.Model, call.Model);
-            if (call.Model != call.RequestedModel)
-            {
-                headers.TryAddWithoutValidation(BreakwaterHeaders.FallbackFrom, call.RequestedModel);
-            }
-        }
-
-        if (!attempt.Outcome.IsSuccess || overrideReason != GiveUpReason.None)
-        {
-            headers.TryAddWithoutValidation(BreakwaterHeaders.GiveUp, GiveUpReasons.ToWire(reason));
             ResponseGiveUp.Set(response, reason);
         }
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using Breakwater.Anthropic;
 using Breakwater.Classification;
 using Breakwater.Gateway.Hosting;
+using Breakwater.Pipeline;
 using Breakwater.Retry;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -24,13 +25,11 @@ internal static class UpstreamFailureAnswer
 
         if (error is BreakwaterException bw)
         {
-            headers[BreakwaterHeaders.Attempts] = bw.Attempts.ToString(CultureInfo.InvariantCulture);
-            if (bw.RequestIds.Count > 0)
+            foreach (var (name, value) in CallHeaders.Of(bw.Attempts, bw.RequestIds, model: null, requestedModel: null, bw.GiveUp))
             {
-                headers[BreakwaterHeaders.RequestIds] = string.Join(",", bw.RequestIds);
+                headers[name] = value;
             }
 
-            headers[BreakwaterHeaders.GiveUp] = GiveUpReasons.ToWire(bw.GiveUp);
             message += $" Gave up after {bw.Attempts.ToString(CultureInfo.InvariantCulture)} attempt(s): {GiveUpReasons.ToWire(bw.GiveUp)}.";
         }
 
