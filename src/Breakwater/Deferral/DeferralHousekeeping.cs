@@ -8,14 +8,16 @@ internal sealed class DeferralHousekeeping
     /// <summary>Finished jobs are deleted at most this often: a DELETE every poll would be wasted work.</summary>
     private static readonly TimeSpan PurgeSpacing = TimeSpan.FromMinutes(1);
 
+    private readonly DeferralMetrics _metrics;
     private readonly IDeferredJobStore _store;
     private readonly DeferralWorkerOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private DateTimeOffset _lastPurge = DateTimeOffset.MinValue;
 
-    public DeferralHousekeeping(IDeferredJobStore store, DeferralWorkerOptions options, TimeProvider time, ILogger logger)
+    public DeferralHousekeeping(IDeferredJobStore store, DeferralWorkerOptions options, TimeProvider time, ILogger logger, DeferralMetrics metrics)
     {
+        _metrics = metrics;
         _store = store;
         _options = options;
         _time = time;
@@ -28,7 +30,7 @@ internal sealed class DeferralHousekeeping
         var expired = await _store.ExpireDueAsync(_time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         if (expired > 0)
         {
-            DeferralMetrics.Finished.Add(expired, new KeyValuePair<string, object?>("state", "expired"));
+            _metrics.Finished.Add(expired, new KeyValuePair<string, object?>("state", "expired"));
             DeferralLog.Expired(_logger, expired);
         }
     }

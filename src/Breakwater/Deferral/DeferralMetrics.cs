@@ -1,26 +1,45 @@
 using System.Diagnostics.Metrics;
+using Breakwater.Telemetry;
 
 namespace Breakwater.Deferral;
 
-/// <summary>Deferral instruments on the one <c>Meter("Breakwater")</c> (meters are matched by name). Tags never carry a credential.</summary>
-internal static class DeferralMetrics
+/// <summary>
+/// Deferral instruments, on a <c>Breakwater</c> meter of their owner's (a store or a worker; see
+/// <see cref="BreakwaterMeter"/>). Tags never carry a credential.
+/// </summary>
+internal sealed class DeferralMetrics : IDisposable
 {
-    private static readonly Meter Meter = new(Telemetry.BreakwaterMetrics.MeterName);
+    private readonly Meter _meter;
+    private readonly bool _ownsMeter;
 
-    public static readonly Counter<long> Enqueued = Meter.CreateCounter<long>("breakwater.deferral.enqueued", "{job}", "Deferred jobs accepted.");
+    /// <param name="factory">Where the meter comes from; null: a meter of its own, disposed with this.</param>
+    public DeferralMetrics(IMeterFactory? factory)
+    {
+        _ownsMeter = factory is null;
+        _meter = BreakwaterMeter.Create(factory);
+        Enqueued = _meter.CreateCounter<long>("breakwater.deferral.enqueued", "{job}", "Deferred jobs accepted.");
+        Finished = _meter.CreateCounter<long>("breakwater.deferral.finished", "{job}", "Deferred jobs that reached a final state.");
+        Requeued = _meter.CreateCounter<long>("breakwater.deferral.requeued", "{attempt}", "Deferred job attempts that put the job back in the queue.");
+    }
+
+    /// <summary>Jobs accepted.</summary>
+    public Counter<long> Enqueued { get; }
 
     /// <summary>Jobs that reached a final state, tagged state (succeeded, failed, expired).</summary>
-    public static readonly Counter<long> Finished = Meter.CreateCounter<long>("breakwater.deferral.finished", "{job}", "Deferred jobs that reached a final state.");
+    public Counter<long> Finished { get; }
 
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<DeferralWorker, byte> Workers = new();
+    /// <summary>Job attempts that put the job back in the queue.</summary>
+    public Counter<long> Requeued { get; }
 
-    /// <summary>Queued jobs of every running worker, as of each worker's last poll.</summary>
-    public static readonly ObservableGauge<long> Queued = Meter.CreateObservableGauge(
-        "breakwater.deferral.queued", () => Workers.Keys.Sum(w => w.Queued), "{job}", "Deferred jobs waiting in the queue.");
+    /// <summary>Reports a worker's queued jobs (as of its last poll) as <c>breakwater.deferral.queued</c>.</summary>
+    public void ObserveQueued(Func<long> queued) =>
+        _meter.CreateObservableGauge("breakwater.deferral.queued", queued, "{job}", "Deferred jobs waiting in the queue.");
 
-    public static void Track(DeferralWorker worker) => Workers.TryAdd(worker, 0);
-
-    public static void Untrack(DeferralWorker worker) => Workers.TryRemove(worker, out _);
-
-    public static readonly Counter<long> Requeued = Meter.CreateCounter<long>("breakwater.deferral.requeued", "{attempt}", "Deferred job attempts that put the job back in the queue.");
+    public void Dispose()
+    {
+        if (_ownsMeter)
+        {
+            _meter.Dispose();
+        }
+    }
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using Breakwater.Health;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -30,6 +31,7 @@ public sealed class DeferralWorker : IAsyncDisposable
     private readonly SlowStartRamp _ramp;
     private readonly JobRunner _runner;
     private ITimer? _timer;
+    private readonly DeferralMetrics _metrics;
     private int _disposed;
     private IReadOnlyDictionary<DeferredJobState, long> _counts = new Dictionary<DeferredJobState, long>();
 
@@ -40,7 +42,8 @@ public sealed class DeferralWorker : IAsyncDisposable
     /// <param name="options">Pace and polling; default <see cref="DeferralWorkerOptions"/>.</param>
     /// <param name="timeProvider">The clock; default <see cref="TimeProvider.System"/>.</param>
     /// <param name="logger">The logger; default none.</param>
-    public DeferralWorker(IDeferredJobStore store, HttpMessageInvoker invoker, Func<IReadOnlyList<ModelHealth>>? health = null, DeferralWorkerOptions? options = null, TimeProvider? timeProvider = null, ILogger<DeferralWorker>? logger = null)
+    /// <param name="meterFactory">Where its meter comes from; default a meter of its own, disposed with the worker.</param>
+    public DeferralWorker(IDeferredJobStore store, HttpMessageInvoker invoker, Func<IReadOnlyList<ModelHealth>>? health = null, DeferralWorkerOptions? options = null, TimeProvider? timeProvider = null, ILogger<DeferralWorker>? logger = null, IMeterFactory? meterFactory = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(invoker);
@@ -54,10 +57,12 @@ public sealed class DeferralWorker : IAsyncDisposable
 
         _time = timeProvider ?? TimeProvider.System;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
-        _housekeeping = new DeferralHousekeeping(_store, _options, _time, _logger);
+        _metrics = new DeferralMetrics(meterFactory);
+        _metrics.ObserveQueued(() => Queued);
+        _housekeeping = new DeferralHousekeeping(_store, _options, _time, _logger, _metrics);
         _admission = new DeferralAdmission(_options);
         _ramp = new SlowStartRamp(_options.MaxInFlight);
-        _runner = new JobRunner(_store, invoker, _options, _time, _logger, _stopping);
+        _runner = new JobRunner(_store, invoker, _options, _time, _logger, _stopping, _metrics);
     }
 
     /// <summary>Jobs being sent upstream now.</summary>
@@ -81,7 +86,6 @@ public sealed class DeferralWorker : IAsyncDisposable
         }
 
         Volatile.Write(ref _counts, await _store.CountAsync(cancellationToken).ConfigureAwait(false));
-        DeferralMetrics.Track(this);
         _timer = _time.CreateTimer(static s => ((DeferralWorker)s!).OnTick(), this, _options.PollInterval, _options.PollInterval);
     }
 
@@ -187,7 +191,6 @@ public sealed class DeferralWorker : IAsyncDisposable
             return;
         }
 
-        DeferralMetrics.Untrack(this);
         if (_timer is not null)
         {
             await _timer.DisposeAsync().ConfigureAwait(false);
@@ -205,6 +208,7 @@ public sealed class DeferralWorker : IAsyncDisposable
 
         _stopping.Dispose();
         _pollGate.Dispose();
+        _metrics.Dispose();
     }
 
     private void OnTick()

@@ -9,6 +9,7 @@ namespace Breakwater.Deferral;
 /// </summary>
 internal sealed class JobRunner
 {
+    private readonly DeferralMetrics _metrics;
     private readonly IDeferredJobStore _store;
     private readonly HttpMessageInvoker _invoker;
     private readonly DeferralWorkerOptions _options;
@@ -17,8 +18,9 @@ internal sealed class JobRunner
     private readonly CancellationTokenSource _stopping;
 
     /// <summary>Creates the runner; <paramref name="stopping"/> is the worker's, cancelled when it stops.</summary>
-    public JobRunner(IDeferredJobStore store, HttpMessageInvoker invoker, DeferralWorkerOptions options, TimeProvider time, ILogger logger, CancellationTokenSource stopping)
+    public JobRunner(IDeferredJobStore store, HttpMessageInvoker invoker, DeferralWorkerOptions options, TimeProvider time, ILogger logger, CancellationTokenSource stopping, DeferralMetrics metrics)
     {
+        _metrics = metrics;
         _store = store;
         _invoker = invoker;
         _options = options;
@@ -71,7 +73,7 @@ internal sealed class JobRunner
         var state = response.StatusCode is >= 200 and < 300 ? DeferredJobState.Succeeded : DeferredJobState.Failed;
         if (await _store.CompleteAsync(job.Id, state, response, state == DeferredJobState.Failed ? DeferredHttp.Describe(response) : null, CancellationToken.None).ConfigureAwait(false))
         {
-            DeferralMetrics.Finished.Add(1, new KeyValuePair<string, object?>("state", state == DeferredJobState.Succeeded ? "succeeded" : "failed"));
+            _metrics.Finished.Add(1, new KeyValuePair<string, object?>("state", state == DeferredJobState.Succeeded ? "succeeded" : "failed"));
             DeferralLog.Completed(_logger, job.Id, state, response.StatusCode);
         }
 
@@ -101,7 +103,7 @@ internal sealed class JobRunner
     private async Task RequeueAsync(DeferredJob job, string error)
     {
         DeferralLog.Requeued(_logger, job.Id, error);
-        DeferralMetrics.Requeued.Add(1);
+        _metrics.Requeued.Add(1);
         await _store.RequeueAsync(job.Id, error, CancellationToken.None).ConfigureAwait(false);
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Data.Sqlite;
 
 namespace Breakwater.Deferral;
@@ -13,17 +14,20 @@ public sealed class SqliteDeferredJobStore : IDeferredJobStore, IDisposable
     private readonly Lock _gate = new();
     private readonly SqliteConnection _connection;
     private readonly TimeProvider _time;
+    private readonly DeferralMetrics _metrics;
     private bool _disposed;
 
     /// <summary>Opens (or creates) the store at <paramref name="path"/>.</summary>
     /// <param name="path">The database file; its folder is created when missing.</param>
     /// <param name="timeProvider">The clock for creation and completion times; default <see cref="TimeProvider.System"/>.</param>
-    public SqliteDeferredJobStore(string path, TimeProvider? timeProvider = null)
+    /// <param name="meterFactory">Where its meter comes from; default a meter of its own, disposed with the store.</param>
+    public SqliteDeferredJobStore(string path, TimeProvider? timeProvider = null, IMeterFactory? meterFactory = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         Path = System.IO.Path.GetFullPath(path);
         _time = timeProvider ?? TimeProvider.System;
         _connection = DeferredJobSchema.Open(Path);
+        _metrics = new DeferralMetrics(meterFactory);
     }
 
     /// <summary>The database file.</summary>
@@ -75,7 +79,7 @@ public sealed class SqliteDeferredJobStore : IDeferredJobStore, IDisposable
 
             var job = SelectOne($"SELECT {DeferredJobSchema.Columns} FROM jobs WHERE id = $id;", tx, ("$id", id))!;
             tx.Commit();
-            DeferralMetrics.Enqueued.Add(1);
+            _metrics.Enqueued.Add(1);
             return Task.FromResult(new DeferredEnqueueResult(job, Created: true));
         }
     }
@@ -246,6 +250,7 @@ public sealed class SqliteDeferredJobStore : IDeferredJobStore, IDisposable
 
             _disposed = true;
             _connection.Dispose();
+            _metrics.Dispose();
         }
     }
 

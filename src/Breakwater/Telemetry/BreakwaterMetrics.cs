@@ -9,7 +9,7 @@ namespace Breakwater.Telemetry;
 /// </summary>
 internal sealed class BreakwaterMetrics : IDisposable
 {
-    public const string MeterName = "Breakwater";
+    public const string MeterName = BreakwaterMeter.Name;
 
     private readonly bool _ownsMeter;
 
@@ -17,9 +17,8 @@ internal sealed class BreakwaterMetrics : IDisposable
     /// <param name="models">Every (client, model)'s gauges, read when the observable gauges are collected.</param>
     public BreakwaterMetrics(IMeterFactory? factory, Func<IEnumerable<ModelGauge>> models)
     {
-        var version = typeof(BreakwaterMetrics).Assembly.GetName().Version?.ToString();
         _ownsMeter = factory is null;
-        Meter = factory?.Create(MeterName, version) ?? new Meter(MeterName, version);
+        Meter = BreakwaterMeter.Create(factory);
         Attempts = Meter.CreateCounter<long>("breakwater.attempts", "{attempt}", "Upstream attempts.");
         Failures = Meter.CreateCounter<long>("breakwater.failures", "{attempt}", "Failed upstream attempts by kind and model.");
         Retries = Meter.CreateCounter<long>("breakwater.retries", "{retry}", "Retries scheduled.");

@@ -1,7 +1,10 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Text;
 using Breakwater.Deferral;
 using Breakwater.Health;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Breakwater.Tests.Deferral;
@@ -256,37 +259,39 @@ public sealed class DeferralWorkerTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task RunOnceAsync_Outcomes_AreCountedOnTheBreakwaterMeter()
+    public async Task RunOnceAsync_Outcomes_AreCountedOnTheBreakwaterMeterOfTheContainer()
     {
-        var counts = new System.Collections.Concurrent.ConcurrentDictionary<string, long>();
-        using var listener = new System.Diagnostics.Metrics.MeterListener();
-        listener.InstrumentPublished = (instrument, l) =>
-        {
-            if (instrument.Meter.Name == "Breakwater" && instrument.Name.StartsWith("breakwater.deferral.", StringComparison.Ordinal))
-            {
-                l.EnableMeasurementEvents(instrument);
-            }
-        };
-        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
-        {
-            var state = tags.ToArray().FirstOrDefault(t => t.Key == "state").Value as string;
-            counts.AddOrUpdate(instrument.Name + (state is null ? "" : ":" + state), value, (_, v) => v + value);
-        });
-        listener.Start();
+        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var meters = services.GetRequiredService<IMeterFactory>();
+        using var enqueued = new MetricCollector<long>(meters, "Breakwater", "breakwater.deferral.enqueued");
+        using var requeued = new MetricCollector<long>(meters, "Breakwater", "breakwater.deferral.requeued");
+        using var finished = new MetricCollector<long>(meters, "Breakwater", "breakwater.deferral.finished");
+        using var queued = new MetricCollector<long>(meters, "Breakwater", "breakwater.deferral.queued");
+        using var store = new SqliteDeferredJobStore(Path.Combine(_dir, "metered.db"), _time, meters);
         var upstream = new StubUpstream();
         upstream.Enqueue((HttpStatusCode)529, "{}");
-        var sut = CreateSut(upstream);
-        var id = await Enqueue(TimeSpan.FromHours(1));
+        await using var sut = new DeferralWorker(
+            store,
+            new HttpMessageInvoker(upstream),
+            () => _health,
+            new DeferralWorkerOptions { PollInterval = TimeSpan.FromSeconds(5), UpstreamBaseAddress = new Uri("http://127.0.0.1:1") },
+            _time,
+            meterFactory: meters);
+        var result = await store.EnqueueAsync("key_a", null, "claude-sonnet-4-6", SqliteDeferredJobStoreTests.Request(), T0 + TimeSpan.FromHours(1));
+        await sut.StartAsync();
+        queued.RecordObservableInstruments();
 
         await sut.RunOnceAsync();
         await sut.WhenIdleAsync();
         await sut.RunOnceAsync();
         await sut.WhenIdleAsync();
 
-        Assert.Equal(DeferredJobState.Succeeded, (await _store.GetAsync("key_a", id))!.State);
-        Assert.True(counts.GetValueOrDefault("breakwater.deferral.enqueued") >= 1);
-        Assert.True(counts.GetValueOrDefault("breakwater.deferral.requeued") >= 1);
-        Assert.True(counts.GetValueOrDefault("breakwater.deferral.finished:succeeded") >= 1);
+        Assert.Equal(DeferredJobState.Succeeded, (await store.GetAsync("key_a", result.Job.Id))!.State);
+        Assert.Equal(1, enqueued.GetMeasurementSnapshot().EvaluateAsCounter());
+        Assert.Equal(1, requeued.GetMeasurementSnapshot().EvaluateAsCounter());
+        var done = Assert.Single(finished.GetMeasurementSnapshot());
+        Assert.Equal(("succeeded", 1L), (done.Tags["state"] as string, done.Value));
+        Assert.Equal(1, queued.LastMeasurement?.Value);
     }
 
     [Fact]

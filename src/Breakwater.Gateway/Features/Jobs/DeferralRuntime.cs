@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Breakwater.State;
 using Breakwater.Deferral;
 using Breakwater.Gateway.Features.Auth;
@@ -14,6 +15,7 @@ namespace Breakwater.Gateway.Features.Jobs;
 /// </summary>
 internal sealed class DeferralRuntime : IHostedService, IAsyncDisposable, IDisposable
 {
+    private readonly IMeterFactory? _meters;
     private readonly GatewayOptions _options;
     private readonly UpstreamClient _upstream;
     private readonly CredentialVault _vault;
@@ -24,8 +26,9 @@ internal sealed class DeferralRuntime : IHostedService, IAsyncDisposable, IDispo
     private DeferralWorker? _worker;
     private bool _stopped;
 
-    public DeferralRuntime(GatewayOptions options, UpstreamClient upstream, CredentialVault vault, TimeProvider time, ILoggerFactory loggers)
+    public DeferralRuntime(GatewayOptions options, UpstreamClient upstream, CredentialVault vault, TimeProvider time, ILoggerFactory loggers, IMeterFactory? meters = null)
     {
+        _meters = meters;
         _options = options;
         _upstream = upstream;
         _vault = vault;
@@ -59,7 +62,7 @@ internal sealed class DeferralRuntime : IHostedService, IAsyncDisposable, IDispo
         {
             if (_store is null && !_stopped)
             {
-                var store = new SqliteDeferredJobStore(Settings.FullPath, _time);
+                var store = new SqliteDeferredJobStore(Settings.FullPath, _time, _meters);
                 var worker = new DeferralWorker(
                     store,
                     _upstream.Pipeline,
@@ -74,7 +77,8 @@ internal sealed class DeferralRuntime : IHostedService, IAsyncDisposable, IDispo
                         PrepareRequest = PrepareAsync,
                     },
                     _time,
-                    _loggers.CreateLogger<DeferralWorker>());
+                    _loggers.CreateLogger<DeferralWorker>(),
+                    _meters);
                 await worker.StartAsync(cancellationToken).ConfigureAwait(false);
                 _worker = worker;
                 Volatile.Write(ref _store, store);

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Breakwater.Telemetry;
 using Breakwater.Telemetry.Journal;
 using Microsoft.Extensions.Configuration;
@@ -43,7 +44,8 @@ public static class JournalServiceCollectionExtensions
         services.TryAddSingleton(sp => new SqliteIncidentJournal(
             sp.GetRequiredService<IOptions<JournalOptions>>().Value,
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetService<ILogger<SqliteIncidentJournal>>()));
+            sp.GetService<ILogger<SqliteIncidentJournal>>(),
+            sp.GetService<IMeterFactory>()));
 
         // Replaces any sink registered before; a default sink added later with TryAdd leaves the journal in place.
         services.RemoveAll<IIncidentSink>();

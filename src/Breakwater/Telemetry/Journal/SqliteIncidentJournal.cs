@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
@@ -28,6 +29,7 @@ public sealed class SqliteIncidentJournal : IIncidentSink, IDisposable, IAsyncDi
     private long _sincePrune;
     private long _dropped;
     private long _written;
+    private readonly JournalMetrics _metrics;
     private int _disposed;
     private int _pruneRequested;
     private bool _openFailureLogged;
@@ -36,8 +38,10 @@ public sealed class SqliteIncidentJournal : IIncidentSink, IDisposable, IAsyncDi
     /// <param name="options">Path and retention; default <see cref="JournalOptions"/>.</param>
     /// <param name="timeProvider">The clock for retention; default <see cref="TimeProvider.System"/>.</param>
     /// <param name="logger">The logger; default none.</param>
-    public SqliteIncidentJournal(JournalOptions? options = null, TimeProvider? timeProvider = null, ILogger<SqliteIncidentJournal>? logger = null)
+    /// <param name="meterFactory">Where its meter comes from; default a meter of its own, disposed with the journal.</param>
+    public SqliteIncidentJournal(JournalOptions? options = null, TimeProvider? timeProvider = null, ILogger<SqliteIncidentJournal>? logger = null, IMeterFactory? meterFactory = null)
     {
+        _metrics = new JournalMetrics(meterFactory);
         _options = options ?? new JournalOptions();
         _path = JournalOptions.Expand(_options.Path);
         _time = timeProvider ?? TimeProvider.System;
@@ -73,7 +77,7 @@ public sealed class SqliteIncidentJournal : IIncidentSink, IDisposable, IAsyncDi
             if (!_queue.Writer.TryWrite(record))
             {
                 var dropped = Interlocked.Increment(ref _dropped);
-                JournalMetrics.Dropped.Add(1);
+                _metrics.Dropped.Add(1);
 
                 // One warning per power of two keeps a storm of drops from becoming a storm of logs.
                 if ((dropped & (dropped - 1)) == 0)
@@ -124,6 +128,7 @@ public sealed class SqliteIncidentJournal : IIncidentSink, IDisposable, IAsyncDi
 
         // Disposal flushes: the writer ends once the completed queue is drained.
         _writer.GetAwaiter().GetResult();
+        _metrics.Dispose();
     }
 
     /// <inheritdoc />
@@ -136,6 +141,7 @@ public sealed class SqliteIncidentJournal : IIncidentSink, IDisposable, IAsyncDi
 
         _queue.Writer.TryComplete();
         await _writer.ConfigureAwait(false);
+        _metrics.Dispose();
     }
 
     private async Task WriteLoopAsync()
@@ -204,7 +210,7 @@ public sealed class SqliteIncidentJournal : IIncidentSink, IDisposable, IAsyncDi
 
             transaction.Commit();
             Interlocked.Add(ref _written, batch.Count);
-            JournalMetrics.Written.Add(batch.Count);
+            _metrics.Written.Add(batch.Count);
             _sincePrune += batch.Count;
         }
         catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException or InvalidOperationException)
@@ -302,6 +308,6 @@ public sealed class SqliteIncidentJournal : IIncidentSink, IDisposable, IAsyncDi
     private void Drop(int count)
     {
         Interlocked.Add(ref _dropped, count);
-        JournalMetrics.Dropped.Add(count);
+        _metrics.Dropped.Add(count);
     }
 }
