@@ -1,6 +1,6 @@
 namespace Breakwater.Simulator.Benchmark;
 
-/// <summary>The policies compared side by side, in report order (BENCHMARKS.md §1).</summary>
+/// <summary>The policies compared side by side, in report order.</summary>
 internal static class BenchPolicies
 {
     public const string None = "none";

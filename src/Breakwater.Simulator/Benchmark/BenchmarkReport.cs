@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace Breakwater.Simulator.Benchmark;
 
-/// <summary>The whole suite's figures, and their JSON (the shape of BENCHMARKS.md §1; same seed, same bytes).</summary>
+/// <summary>The whole suite's figures, and their JSON (same seed, same bytes).</summary>
 internal sealed record BenchmarkReport(int Seed, IReadOnlyList<ScenarioResult> Scenarios)
 {
     public byte[] ToJson()

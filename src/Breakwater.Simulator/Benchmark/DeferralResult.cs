@@ -1,7 +1,7 @@
 namespace Breakwater.Simulator.Benchmark;
 
 /// <summary>
-/// The deferral figures of one policy in a scenario with a <c>deferral</c> section (issue 7): how many deferrable
+/// The deferral figures of one policy in a scenario with a <c>deferral</c> section: how many deferrable
 /// requests completed within their long deadline (live within D, or as a job), and the success rate of the others.
 /// </summary>
 internal sealed record DeferralResult

@@ -2,7 +2,7 @@ using Breakwater.Simulator.Scenarios;
 
 namespace Breakwater.Simulator.Benchmark;
 
-/// <summary>The metric maths of BENCHMARKS.md §1, from a run's trace.</summary>
+/// <summary>The metric maths of the benchmark (docs/benchmarks.md), from a run's trace.</summary>
 internal static class Metrics
 {
     public const double PeakWindowSeconds = 10;

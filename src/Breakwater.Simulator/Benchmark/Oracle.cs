@@ -3,7 +3,7 @@ using Breakwater.Simulator.Scenarios;
 namespace Breakwater.Simulator.Benchmark;
 
 /// <summary>
-/// The physical limit (BENCHMARKS.md §1): the same arrivals served with perfect coordination and no foresight. One
+/// The physical limit: the same arrivals served with perfect coordination and no foresight. One
 /// central queue per model, dispatched whenever a slot is free (slots = ⌊C·c(t)⌋), newest request first; a request
 /// that has waited D is dropped; a request may go down the scenario's fallback chain when a later model has a free
 /// slot and nothing of its own waiting; a stream failing before its first delta is re-queued, one failing after it

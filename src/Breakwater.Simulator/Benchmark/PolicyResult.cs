@@ -1,6 +1,6 @@
 namespace Breakwater.Simulator.Benchmark;
 
-/// <summary>The figures of one policy in one scenario (BENCHMARKS.md §1 "Metrics").</summary>
+/// <summary>The figures of one policy in one scenario (docs/benchmarks.md, "Metrics").</summary>
 internal sealed record PolicyResult
 {
     public required string Policy { get; init; }

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 
 namespace Breakwater.Simulator.Scenarios;
 
-/// <summary>The built-in scenarios (embedded JSON, the ones of BENCHMARKS.md §1) and loading of scenario files.</summary>
+/// <summary>The built-in scenarios (embedded JSON, described in docs/scenarios.md) and loading of scenario files.</summary>
 public static class ScenarioCatalog
 {
     private const string ResourcePrefix = "Breakwater.Simulator.Scenarios.";
@@ -17,11 +17,11 @@ public static class ScenarioCatalog
         WriteIndented = true,
     };
 
-    /// <summary>The names of the built-in scenarios, in the order of BENCHMARKS.md §1.</summary>
+    /// <summary>The names of the built-in scenarios, in report order.</summary>
     public static IReadOnlyList<string> BuiltInNames { get; } =
         ["steady", "flash-storm", "long-incident", "opus-outage", "rate-limited", "midstream-overload", "metastable", "masked-gateway"];
 
-    /// <summary>Built-in variants that are not part of <c>all</c> (the suite of BENCHMARKS.md §1) but run by name.</summary>
+    /// <summary>Built-in variants that are not part of <c>all</c> (the suite of built-in scenarios) but run by name.</summary>
     public static IReadOnlyList<string> VariantNames { get; } = ["long-incident-deferral"];
 
     private static bool IsBuiltIn(string name) =>

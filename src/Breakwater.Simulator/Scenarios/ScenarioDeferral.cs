@@ -1,7 +1,7 @@
 namespace Breakwater.Simulator.Scenarios;
 
 /// <summary>
-/// A benchmark variant: a share of requests may wait (issue 7's durable deferral). Such requests are tried live as
+/// A benchmark variant: a share of requests may wait (durable deferral). Such requests are tried live as
 /// usual; a policy that can defer (<c>breakwater-defer</c>) turns a capacity give-up into a job that must complete
 /// within <see cref="DeadlineSeconds"/> of the request's arrival. The simulator itself ignores this section.
 /// </summary>

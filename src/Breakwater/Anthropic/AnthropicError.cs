@@ -4,7 +4,7 @@ namespace Breakwater.Anthropic;
 /// What an error body said. Parsing never throws: a body that is not Anthropic-shaped (an HTML page from
 /// a proxy, an empty or truncated body) yields <see cref="IsAnthropicShaped"/> = <c>false</c> and a short raw excerpt.
 /// </summary>
-public sealed record AnthropicError
+internal sealed record AnthropicError
 {
     /// <summary><c>error.type</c>, or <c>null</c> when the body did not carry one.</summary>
     public string? Type { get; init; }

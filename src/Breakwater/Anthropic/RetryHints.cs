@@ -4,7 +4,7 @@ using System.Net.Http.Headers;
 namespace Breakwater.Anthropic;
 
 /// <summary>What the response said about retrying: <c>retry-after</c>, <c>retry-after-ms</c>, <c>x-should-retry</c>.</summary>
-public sealed record RetryHints
+internal sealed record RetryHints
 {
     /// <summary>The wait the server asked for, from <c>retry-after-ms</c> if present, else <c>retry-after</c> (seconds or HTTP date); <c>null</c> if neither.</summary>
     public TimeSpan? RetryAfter { get; init; }

@@ -14,7 +14,7 @@ namespace Breakwater.Anthropic;
 /// Lines are buffered until their end arrives, without a bound: callers that must bound memory (the stream
 /// hold-back) bound the bytes they feed.
 /// </remarks>
-public sealed class SseReader
+internal sealed class SseReader
 {
     // Both made on first use: a reader that only sees whole lines (or only names) never needs them.
     private ArrayBufferWriter<byte>? _line;

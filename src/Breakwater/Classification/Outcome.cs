@@ -3,7 +3,7 @@ using Breakwater.Anthropic;
 namespace Breakwater.Classification;
 
 /// <summary>What one attempt did: the noun classification produces and policy consumes.</summary>
-public sealed record Outcome
+internal sealed record Outcome
 {
     /// <summary>The kind of failure, or <see cref="FailureKind.None"/>.</summary>
     public FailureKind Kind { get; init; }

@@ -1,7 +1,7 @@
 namespace Breakwater.Classification;
 
 /// <summary>Where in a response an outcome was observed.</summary>
-public enum StreamPhase
+internal enum StreamPhase
 {
     /// <summary>A non-streaming response (or a stream whose status already failed).</summary>
     NotStream = 0,

@@ -6,7 +6,7 @@ using Breakwater.Simulator.Scenarios;
 
 namespace Breakwater.Simulator.Tests.Benchmark;
 
-/// <summary>The long-incident deferral variant (issue 7): plan, store, run and metrics.</summary>
+/// <summary>The long-incident deferral variant: plan, store, run and metrics.</summary>
 public sealed class DeferralBenchmarkTests
 {
     /// <summary>A short long incident: capacity at 10 % for 4 minutes, half the requests may wait 30 minutes.</summary>

@@ -6,7 +6,7 @@ namespace Breakwater.Tests.Anthropic;
 // Header names and meanings checked against Anthropic's rate limits page (docs.anthropic.com/en/api/rate-limits,
 // searched 'rate limits response headers'): "retry-after: The number of seconds to wait until you can retry the
 // request. Earlier retries will fail." retry-after-ms and x-should-retry are what the official SDKs read
-// (the shared DESIGN.md and the sdk-default policy in BENCHMARKS.md).
+// (the sdk-default policy of the benchmark models them).
 public sealed class RetryHintsTests
 {
     private static readonly DateTimeOffset Now = new(2025, 11, 3, 12, 0, 0, TimeSpan.Zero);

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace Breakwater.Tests.Classification;
 
-// The table of issue 2 section 2, checked against Anthropic's errors page (docs.claude.com/en/api/errors, searched
+// The classification table, checked against Anthropic's errors page (docs.claude.com/en/api/errors, searched
 // 'anthropic api errors'): 400 invalid_request_error, 401 authentication_error, 402 billing_error, 403 permission_error,
 // 404 not_found_error, 409 conflict_error, 413 request_too_large, 429 rate_limit_error, 500 api_error,
 // 504 timeout_error, 529 overloaded_error ("can occur when APIs experience high traffic across all users").

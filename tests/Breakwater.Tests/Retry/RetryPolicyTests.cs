@@ -66,10 +66,11 @@ public sealed class RetryPolicyTests
     }
 
     [Theory]
-    [InlineData(StreamPhase.AfterFirstDelta, FailureKind.Overloaded)]
-    [InlineData(StreamPhase.NotStream, FailureKind.StreamInterrupted)]
-    public void PartOfAnAnswerDelivered_NeverRetried(StreamPhase phase, FailureKind kind)
+    [InlineData(nameof(StreamPhase.AfterFirstDelta), FailureKind.Overloaded)]
+    [InlineData(nameof(StreamPhase.NotStream), FailureKind.StreamInterrupted)]
+    public void PartOfAnAnswerDelivered_NeverRetried(string phaseName, FailureKind kind)
     {
+        var phase = Enum.Parse<StreamPhase>(phaseName);
         var decision = RetryPolicy.Decide(Failure(kind, 529) with { Phase = phase }, new RetryPlans(), new RetryState(), Now, FarDeadline, null, 0.5);
 
         Assert.Equal(Decision.Stop(GiveUpReason.NotRetryable), decision);
