@@ -9,8 +9,12 @@ namespace Breakwater.Cli.Demo;
 /// Plays a slice of a scenario in real time, time-scaled to fit <see cref="DemoSettings.WallSeconds"/>: the same
 /// Poisson arrivals go to two identical in-process simulators, one called directly (the way most code calls the API:
 /// one attempt, status checked, nothing kept) and one through Breakwater with its defaults and the scenario's fallback chain.
+/// Given a <see cref="VirtualTimeProvider"/> (tests), it plays the same run in virtual time instead: the same ticks of
+/// scenario time, none of them waited for in real time.
 /// </summary>
-internal sealed class DemoRunner(DemoSettings settings)
+/// <param name="settings">What to play.</param>
+/// <param name="virtualTime">A virtual clock to play on, moved by the run itself; <c>null</c> (the CLI) plays in real time, scaled.</param>
+internal sealed class DemoRunner(DemoSettings settings, VirtualTimeProvider? virtualTime = null)
 {
     private const string DemoKey = "demo-key-not-a-real-credential";
 
@@ -19,7 +23,8 @@ internal sealed class DemoRunner(DemoSettings settings)
         var scenario = ScenarioCatalog.Resolve(settings.Scenario);
         var window = DemoWindow.For(scenario);
         var scale = Math.Max(1, window.TotalSeconds / settings.WallSeconds);
-        var clock = new ScaledTimeProvider(scale);
+        using var demoClock = virtualTime is null ? (DemoClock)new ScaledDemoClock(scale) : new VirtualDemoClock(virtualTime, scale);
+        var clock = demoClock.Time;
         var started = TimeProvider.System.GetTimestamp();
 
         using var directSim = new Simulator.Simulator(new SimulatorOptions { Scenario = window.Scenario, Seed = settings.Seed, TimeProvider = clock });
@@ -47,7 +52,7 @@ internal sealed class DemoRunner(DemoSettings settings)
         var arrivals = Arrivals(window, settings.Seed);
         var calls = new List<Task>(arrivals.Count * 2);
         var origin = clock.GetUtcNow();
-        using var ticker = new PeriodicTimer(TimeSpan.FromMilliseconds(250));
+        demoClock.Start();
         var next = 0;
         var end = origin + TimeSpan.FromSeconds(window.TotalSeconds);
         while (clock.GetUtcNow() < end && !cancellationToken.IsCancellationRequested)
@@ -66,10 +71,10 @@ internal sealed class DemoRunner(DemoSettings settings)
                 break;
             }
 
-            await ticker.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false);
+            await demoClock.WaitForTickAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        await Task.WhenAll(calls).ConfigureAwait(false);
+        await demoClock.WaitForAsync(Task.WhenAll(calls), TimeSpan.FromSeconds(window.Scenario.DeadlineSeconds)).ConfigureAwait(false);
         return new DemoResult(scenario, window, unprotected, guarded, TimeProvider.System.GetElapsedTime(started), scale, settings.Seed);
     }
 

@@ -1,4 +1,5 @@
 using Breakwater.Gateway.Tests.Support;
+using Microsoft.Extensions.Time.Testing;
 using Xunit.Abstractions;
 
 namespace Breakwater.Gateway.Tests.Clients;
@@ -6,11 +7,15 @@ namespace Breakwater.Gateway.Tests.Clients;
 /// <summary>
 /// The dashboard in headless Chromium (Debian's chromium, driven by playwright-core): after repeated 529s for one
 /// model it shows that model's breaker open and a request_id this test received, and requests nothing outside 127.0.0.1.
+/// The gateway runs on a clock that stands still, so the breaker it opens stays open however long Chromium takes; the
+/// page's own polling (every 2 s) is real time, and the script waits on conditions, each bounded.
 /// </summary>
 [Collection(RealClientsCollection.Name)]
 public sealed class DashboardBrowserTests(ITestOutputHelper output)
 {
-    private static Task<StormGateway> CreateSut() => StormGateway.StartAsync(withFallback: false);
+    private static readonly DateTimeOffset Start = new(2026, 3, 2, 9, 0, 0, TimeSpan.Zero);
+
+    private static Task<StormGateway> CreateSut() => StormGateway.StartAsync(withFallback: false, new FakeTimeProvider(Start));
 
     [SkippableFact]
     public async Task Dashboard_AfterRepeatedOverloads_ShowsOpenBreakerAndReceivedRequestId()

@@ -29,23 +29,26 @@ internal sealed class StormGateway : IAsyncDisposable
     /// <summary>
     /// Starts the storm and the gateway. Product defaults throughout (breaker, budget, retries; the harness only zeroes
     /// retry waits), plus the chain, a break duration that spans the test so no half-open probe lands mid-test, and
-    /// fail-fast on an open breaker so a call without a fallback answers at once.
+    /// fail-fast on an open breaker so a call without a fallback answers at once. <paramref name="time"/> is the gateway's
+    /// clock (default the system's; the simulator behind it always runs in real time).
     /// </summary>
-    public static async Task<StormGateway> StartAsync(bool withFallback = true)
+    public static async Task<StormGateway> StartAsync(bool withFallback = true, TimeProvider? time = null)
     {
         var storm = await StormUpstream.StartAsync();
-        var gateway = await GatewayHarness.StartAsync(o =>
-        {
-            o.Upstream = storm.Address.ToString();
-            o.Breakwater.CircuitBreaker.BreakDuration = TimeSpan.FromMinutes(2);
-
-            // With no model to fall back to, a call would otherwise wait out the two-minute break (the default).
-            o.Breakwater.CircuitBreaker.WhenOpen = Breakwater.Health.BreakerOpenBehavior.FailFast;
-            if (withFallback)
+        var gateway = await GatewayHarness.StartAsync(
+            o =>
             {
-                o.Breakwater.Fallback.Add(Opus, Sonnet);
-            }
-        });
+                o.Upstream = storm.Address.ToString();
+                o.Breakwater.CircuitBreaker.BreakDuration = TimeSpan.FromMinutes(2);
+
+                // With no model to fall back to, a call would otherwise wait out the two-minute break (the default).
+                o.Breakwater.CircuitBreaker.WhenOpen = Breakwater.Health.BreakerOpenBehavior.FailFast;
+                if (withFallback)
+                {
+                    o.Breakwater.Fallback.Add(Opus, Sonnet);
+                }
+            },
+            time);
         return new StormGateway(storm, gateway);
     }
 
