@@ -1,6 +1,5 @@
 using System.Text;
 using Breakwater.Simulator.Capacity;
-using Breakwater.Simulator.Core;
 using Breakwater.Simulator.Scenarios;
 using Breakwater.Simulator.Scripting;
 using Breakwater.Simulator.Stats;

@@ -1,4 +1,3 @@
-using System.Buffers;
 using Breakwater.Anthropic;
 using Breakwater.Simulator.Core;
 using Microsoft.AspNetCore.Http;

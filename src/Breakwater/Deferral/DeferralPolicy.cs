@@ -1,5 +1,4 @@
 using Breakwater.Classification;
-using Breakwater.Pipeline;
 using Breakwater.Retry;
 
 namespace Breakwater.Deferral;

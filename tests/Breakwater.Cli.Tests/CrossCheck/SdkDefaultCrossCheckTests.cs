@@ -4,7 +4,6 @@ using Anthropic;
 using Anthropic.Models.Messages;
 using Breakwater.Simulator;
 using Breakwater.Simulator.Scripting;
-using Breakwater.Simulator.Server;
 
 namespace Breakwater.Cli.Tests.CrossCheck;
 

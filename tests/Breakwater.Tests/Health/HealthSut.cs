@@ -1,7 +1,5 @@
-using Breakwater.State;
 using System.Text.Json;
-using Breakwater.Pipeline;
-using Breakwater.Telemetry;
+using Breakwater.State;
 using Breakwater.Tests.TestKit;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Logging;

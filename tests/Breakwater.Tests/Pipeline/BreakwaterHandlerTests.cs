@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text;
 using Breakwater.Tests.TestKit;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;

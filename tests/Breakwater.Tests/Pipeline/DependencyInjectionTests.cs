@@ -1,6 +1,5 @@
 using System.Net;
 using Breakwater.State;
-using Breakwater.Pipeline;
 using Breakwater.Tests.TestKit;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Configuration;

@@ -1,4 +1,3 @@
-using Breakwater.Telemetry;
 using Breakwater.Tests.TestKit;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 

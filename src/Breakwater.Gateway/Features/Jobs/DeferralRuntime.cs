@@ -3,7 +3,6 @@ using Breakwater.State;
 using Breakwater.Deferral;
 using Breakwater.Gateway.Features.Auth;
 using Breakwater.Gateway.Features.Proxy;
-using Breakwater.Health;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 

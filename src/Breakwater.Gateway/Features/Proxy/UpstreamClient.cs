@@ -1,6 +1,5 @@
 using Breakwater.State;
 using System.Net;
-using Breakwater.Pipeline;
 using Breakwater.Telemetry;
 using Microsoft.Extensions.Logging;
 
