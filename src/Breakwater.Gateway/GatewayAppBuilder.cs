@@ -166,7 +166,7 @@ public sealed class GatewayAppBuilder
         app.UseGatewayIncidents(options);
         if (options.Auth.Mode == GatewayAuthMode.Managed)
         {
-            app.UseWhen(c => c.Request.Path.StartsWithSegments("/v1"), branch => branch.UseMiddleware<GatewayAuthMiddleware>());
+            app.UseWhen(c => c.Request.Path.StartsWithSegments("/v1", StringComparison.OrdinalIgnoreCase), branch => branch.UseMiddleware<GatewayAuthMiddleware>());
         }
 
         app.MapHealth();
