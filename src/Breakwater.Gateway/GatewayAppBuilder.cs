@@ -9,7 +9,6 @@ using Breakwater.Gateway.Hosting;
 using Breakwater.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -167,7 +166,7 @@ public sealed class GatewayAppBuilder
         app.UseGatewayIncidents(options);
         if (options.Auth.Mode == GatewayAuthMode.Managed)
         {
-            app.UseWhen(c => c.Request.Path.StartsWithSegments("/v1"), branch => branch.UseMiddleware<GatewayAuthMiddleware>());
+            app.UseWhen(c => c.Request.Path.StartsWithSegments("/v1", StringComparison.OrdinalIgnoreCase), branch => branch.UseMiddleware<GatewayAuthMiddleware>());
         }
 
         app.MapHealth();

@@ -50,10 +50,12 @@ public sealed class SimulatedUpstream : HttpMessageHandler
         {
             throw;
         }
+        #pragma warning disable CA1031 // Catch-all by design: any simulator bug becomes an Anthropic-shaped 500 api_error, as a real upstream would answer.
         catch (Exception e)
         {
             response = new SimResponse { Status = 500, ContentType = "application/json", Body = AnthropicErrorWriter.Json("api_error", "Simulator failure: " + e.GetType().Name, null) };
         }
+        #pragma warning restore CA1031
 
         return ToHttpResponse(response, request);
     }

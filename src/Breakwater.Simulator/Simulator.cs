@@ -1,6 +1,5 @@
 using System.Text;
 using Breakwater.Simulator.Capacity;
-using Breakwater.Simulator.Core;
 using Breakwater.Simulator.Scenarios;
 using Breakwater.Simulator.Scripting;
 using Breakwater.Simulator.Stats;
@@ -76,7 +75,9 @@ public sealed partial class Simulator : IDisposable
         lock (_switchLock)
         {
             old = _capacity;
+            #pragma warning disable CA2000 // Ownership moves to _capacity (published with Volatile.Write); the next switch or Dispose disposes it.
             Volatile.Write(ref _capacity, new CapacityModel(scenario, TimeProvider, new Random(_seeds.Next())));
+            #pragma warning restore CA2000
         }
 
         old.Dispose();
@@ -96,5 +97,5 @@ public sealed partial class Simulator : IDisposable
     public string GetStatsJson() => Encoding.UTF8.GetString(_stats.ToJson(Scenario.Name));
 
     /// <summary>Stops the scenario's timers.</summary>
-    public void Dispose() => Capacity.Dispose();
+    public void Dispose() => _capacity.Dispose();
 }

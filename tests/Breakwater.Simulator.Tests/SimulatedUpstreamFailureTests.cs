@@ -15,10 +15,12 @@ public class SimulatedUpstreamFailureTests
     {
         var (sim, clock, invoker) = CreateSut(TestKit.Tiny(slots: 1, serviceSeconds: 10, queueSeconds: 100));
         using var cts = new CancellationTokenSource();
-        var first = invoker.SendAsync(TestKit.Messages(), cts.Token);
+        using var firstRequest = TestKit.Messages();
+        var first = invoker.SendAsync(firstRequest, cts.Token);
         clock.Advance(TimeSpan.FromSeconds(1));
         TestKit.CancelInline(cts);
-        var second = invoker.SendAsync(TestKit.Messages(), CancellationToken.None);
+        using var request = TestKit.Messages();
+        var second = invoker.SendAsync(request, CancellationToken.None);
 
         Assert.True(first.IsCanceled);
         Assert.Equal(1, sim.Capacity.Snapshot(TestKit.Sonnet).Serving);
@@ -34,9 +36,11 @@ public class SimulatedUpstreamFailureTests
     public void CancelledWhileQueued_LeavesTheQueue()
     {
         var (sim, clock, invoker) = CreateSut(TestKit.Tiny(slots: 1, serviceSeconds: 10, queueSeconds: 100));
-        _ = invoker.SendAsync(TestKit.Messages(), CancellationToken.None);
+        using var request2 = TestKit.Messages();
+        _ = invoker.SendAsync(request2, CancellationToken.None);
         using var cts = new CancellationTokenSource();
-        var queued = invoker.SendAsync(TestKit.Messages(), cts.Token);
+        using var request = TestKit.Messages();
+        var queued = invoker.SendAsync(request, cts.Token);
 
         Assert.Equal(1, sim.Capacity.Snapshot(TestKit.Sonnet).Queued);
         TestKit.CancelInline(cts);
@@ -51,9 +55,11 @@ public class SimulatedUpstreamFailureTests
     public void Overloaded_529WithRealBodyRequestIdAndRateLimitHeaders()
     {
         var (sim, clock, invoker) = CreateSut(TestKit.Tiny(slots: 1, serviceSeconds: 10, queueSeconds: 0));
-        _ = invoker.SendAsync(TestKit.Messages(), CancellationToken.None);
+        using var request2 = TestKit.Messages();
+        _ = invoker.SendAsync(request2, CancellationToken.None);
 
-        using var response = TestKit.Done(invoker.SendAsync(TestKit.Messages(), CancellationToken.None));
+        using var request = TestKit.Messages();
+        using var response = TestKit.Done(invoker.SendAsync(request, CancellationToken.None));
         using var doc = JsonDocument.Parse(TestKit.ReadCompleted(response));
 
         Assert.Equal(529, (int)response.StatusCode);
@@ -71,7 +77,8 @@ public class SimulatedUpstreamFailureTests
         var (_, clock, invoker) = CreateSut(scenario);
 
         var first = Enumerable.Range(0, 3).Select(_ => invoker.SendAsync(TestKit.Messages(), CancellationToken.None)).ToList();
-        using var limited = TestKit.Done(invoker.SendAsync(TestKit.Messages(), CancellationToken.None));
+        using var limitedRequest = TestKit.Messages();
+        using var limited = TestKit.Done(invoker.SendAsync(limitedRequest, CancellationToken.None));
         using var doc = JsonDocument.Parse(TestKit.ReadCompleted(limited));
         clock.Advance(TimeSpan.FromSeconds(10));
         var remaining = first.Select(t => TestKit.Header(TestKit.Done(t), "anthropic-ratelimit-requests-remaining")).ToList();
@@ -86,10 +93,12 @@ public class SimulatedUpstreamFailureTests
         Assert.Equal(20, retryAfter); // one request token refills in 60 s / 3
 
         clock.Advance(TimeSpan.FromSeconds(retryAfter - 10 - 1));
-        using var stillLimited = TestKit.Done(invoker.SendAsync(TestKit.Messages(), CancellationToken.None));
+        using var stillLimitedRequest = TestKit.Messages();
+        using var stillLimited = TestKit.Done(invoker.SendAsync(stillLimitedRequest, CancellationToken.None));
         Assert.Equal(429, (int)stillLimited.StatusCode);
         clock.Advance(TimeSpan.FromSeconds(1));
-        using var allowed = TestKit.Run(clock, invoker.SendAsync(TestKit.Messages(), CancellationToken.None));
+        using var allowedRequest = TestKit.Messages();
+        using var allowed = TestKit.Run(clock, invoker.SendAsync(allowedRequest, CancellationToken.None));
         Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
     }
 
@@ -100,8 +109,10 @@ public class SimulatedUpstreamFailureTests
         var (_, clock, invoker) = CreateSut(scenario);
         var big = new string('x', 200); // ≈ 60 input tokens with the JSON around it
 
-        using var first = TestKit.Run(clock, invoker.SendAsync(TestKit.Messages(body: $$"""{"model":"claude-sonnet-4-5","max_tokens":5,"messages":[{"role":"user","content":"{{big}}"}]}"""), CancellationToken.None));
-        using var second = TestKit.Done(invoker.SendAsync(TestKit.Messages(body: $$"""{"model":"claude-sonnet-4-5","max_tokens":5,"messages":[{"role":"user","content":"{{big}}"}]}"""), CancellationToken.None));
+        using var firstRequest = TestKit.Messages(body: $$"""{"model":"claude-sonnet-4-5","max_tokens":5,"messages":[{"role":"user","content":"{{big}}"}]}""");
+        using var first = TestKit.Run(clock, invoker.SendAsync(firstRequest, CancellationToken.None));
+        using var request = TestKit.Messages(body: $$"""{"model":"claude-sonnet-4-5","max_tokens":5,"messages":[{"role":"user","content":"{{big}}"}]}""");
+        using var second = TestKit.Done(invoker.SendAsync(request, CancellationToken.None));
 
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         Assert.Equal(429, (int)second.StatusCode);
@@ -117,7 +128,8 @@ public class SimulatedUpstreamFailureTests
         var bodies = new List<(string? RequestId, Task<string> Body)>();
         for (var i = 0; i < 200; i++)
         {
-            var response = TestKit.Done(invoker.SendAsync(TestKit.Messages(stream: true, maxTokens: 4000), CancellationToken.None));
+            using var request = TestKit.Messages(stream: true, maxTokens: 4000);
+            var response = TestKit.Done(invoker.SendAsync(request, CancellationToken.None));
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             bodies.Add((TestKit.Header(response, "request-id"), response.Content.ReadAsStringAsync()));
         }
@@ -153,7 +165,8 @@ public class SimulatedUpstreamFailureTests
     {
         var scenario = TestKit.Tiny(slots: 1000) with { MidStream = new ScenarioMidStream { Probability = 1, StartSeconds = 100, EndSeconds = 200 } };
         var (_, clock, invoker) = CreateSut(scenario);
-        var response = TestKit.Done(invoker.SendAsync(TestKit.Messages(stream: true), CancellationToken.None));
+        using var request = TestKit.Messages(stream: true);
+        var response = TestKit.Done(invoker.SendAsync(request, CancellationToken.None));
         var body = response.Content.ReadAsStringAsync();
 
         clock.Advance(TimeSpan.FromSeconds(30));
@@ -166,9 +179,11 @@ public class SimulatedUpstreamFailureTests
     {
         var scenario = TestKit.Tiny(slots: 1, queueSeconds: 0) with { Masked = new ScenarioMasked { Fraction = 1 } };
         var (sim, _, invoker) = CreateSut(scenario);
-        _ = invoker.SendAsync(TestKit.Messages(), CancellationToken.None);
+        using var request2 = TestKit.Messages();
+        _ = invoker.SendAsync(request2, CancellationToken.None);
 
-        using var response = TestKit.Done(invoker.SendAsync(TestKit.Messages(), CancellationToken.None));
+        using var request = TestKit.Messages();
+        using var response = TestKit.Done(invoker.SendAsync(request, CancellationToken.None));
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.Equal("text/html", response.Content.Headers.ContentType!.MediaType);
@@ -182,7 +197,8 @@ public class SimulatedUpstreamFailureTests
     {
         var scenario = TestKit.Tiny(slots: 1, queueSeconds: 0) with { Masked = new ScenarioMasked { Fraction = 0.5 } };
         var (_, _, invoker) = CreateSut(scenario);
-        _ = invoker.SendAsync(TestKit.Messages(), CancellationToken.None);
+        using var request = TestKit.Messages();
+        _ = invoker.SendAsync(request, CancellationToken.None);
 
         var statuses = Enumerable.Range(0, 200).Select(_ => (int)TestKit.Done(invoker.SendAsync(TestKit.Messages(), CancellationToken.None)).StatusCode).ToList();
 

@@ -17,7 +17,8 @@ public class SimulatedUpstreamTests
     {
         var (_, clock, invoker) = CreateSut();
 
-        using var response = Send(clock, invoker, TestKit.Messages(model: "claude-sonnet-4-5-20250929"));
+        using var request = TestKit.Messages(model: "claude-sonnet-4-5-20250929");
+        using var response = Send(clock, invoker, request);
         using var doc = JsonDocument.Parse(TestKit.ReadCompleted(response));
         var root = doc.RootElement;
 
@@ -47,7 +48,8 @@ public class SimulatedUpstreamTests
     {
         var (_, clock, invoker) = CreateSut(TestKit.Tiny(serviceSeconds: 10));
 
-        var task = invoker.SendAsync(TestKit.Messages(), CancellationToken.None);
+        using var request = TestKit.Messages();
+        var task = invoker.SendAsync(request, CancellationToken.None);
         clock.Advance(TimeSpan.FromSeconds(9.9));
         Assert.False(task.IsCompleted);
         clock.Advance(TimeSpan.FromSeconds(0.1));
@@ -60,7 +62,8 @@ public class SimulatedUpstreamTests
     {
         var (_, clock, invoker) = CreateSut();
 
-        var task = invoker.SendAsync(TestKit.Messages(stream: true, maxTokens: 4000), CancellationToken.None);
+        using var request = TestKit.Messages(stream: true, maxTokens: 4000);
+        var task = invoker.SendAsync(request, CancellationToken.None);
         Assert.True(task.IsCompleted, "headers and message_start go out when service starts");
         using var response = TestKit.Done(task);
         var bodyTask = response.Content.ReadAsStringAsync();
@@ -98,9 +101,10 @@ public class SimulatedUpstreamTests
     public void Messages_Stream_DeltasAreSpreadOverTheServiceTime()
     {
         var (_, clock, invoker) = CreateSut(TestKit.Tiny(serviceSeconds: 10));
-        using var response = TestKit.Done(invoker.SendAsync(TestKit.Messages(stream: true, maxTokens: 400), CancellationToken.None));
+        using var request = TestKit.Messages(stream: true, maxTokens: 400);
+        using var response = TestKit.Done(invoker.SendAsync(request, CancellationToken.None));
         var stream = response.Content.ReadAsStream();
-        var reader = new StreamReader(stream);
+        using var reader = new StreamReader(stream);
         var bodyTask = reader.ReadToEndAsync();
 
         clock.Advance(TimeSpan.FromSeconds(5));
@@ -118,7 +122,8 @@ public class SimulatedUpstreamTests
     {
         var (_, clock, invoker) = CreateSut();
 
-        using var response = Send(clock, invoker, TestKit.Messages(bearer: bearer));
+        using var request = TestKit.Messages(bearer: bearer);
+        using var response = Send(clock, invoker, request);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
@@ -140,7 +145,7 @@ public class SimulatedUpstreamTests
     public void Messages_InvalidRequest_RealErrorShapeWithRequestId(string @case, int status, string type, string messageFragment)
     {
         var (sim, clock, invoker) = CreateSut();
-        var request = @case switch
+        using var request = @case switch
         {
             "no-key" => TestKit.Messages(key: null),
             "invalid-key" => TestKit.Messages(key: "sk-ant-invalid-1"),
@@ -168,7 +173,7 @@ public class SimulatedUpstreamTests
     public void Messages_HugeBody_413RequestTooLarge()
     {
         var (_, clock, invoker) = CreateSut();
-        var request = TestKit.Messages();
+        using var request = TestKit.Messages();
         request.Content = new ByteArrayContent(new byte[Simulator.MaxBodyBytes + 1]);
 
         using var response = Send(clock, invoker, request);
@@ -181,9 +186,9 @@ public class SimulatedUpstreamTests
     public void CountTokens_AndModels_Answer()
     {
         var (_, clock, invoker) = CreateSut(ScenarioCatalog.Get("steady"));
-        var count = TestKit.Messages(body: """{"model":"claude-sonnet-4-5","messages":[{"role":"user","content":"Hello there"}]}""");
+        using var count = TestKit.Messages(body: """{"model":"claude-sonnet-4-5","messages":[{"role":"user","content":"Hello there"}]}""");
         count.RequestUri = new Uri(TestKit.BaseUri, "v1/messages/count_tokens");
-        var models = TestKit.Get("/v1/models");
+        using var models = TestKit.Get("/v1/models");
         models.Headers.Add("x-api-key", TestKit.Key);
         models.Headers.Add("anthropic-version", "2023-06-01");
 
@@ -204,7 +209,8 @@ public class SimulatedUpstreamTests
     {
         var (_, clock, invoker) = CreateSut();
 
-        using var response = Send(clock, invoker, new HttpRequestMessage(HttpMethod.Head, TestKit.BaseUri));
+        using var request = new HttpRequestMessage(HttpMethod.Head, TestKit.BaseUri);
+        using var response = Send(clock, invoker, request);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
@@ -214,7 +220,8 @@ public class SimulatedUpstreamTests
     {
         var (_, clock, invoker) = CreateSut();
 
-        using var response = Send(clock, invoker, TestKit.Get("/v1/nothing"));
+        using var request = TestKit.Get("/v1/nothing");
+        using var response = Send(clock, invoker, request);
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.NotNull(TestKit.Header(response, "request-id"));

@@ -83,7 +83,8 @@ public class VirtualTimeRunTests
             }
 
             clock.RunUntil(at);
-            tasks.Add(invoker.SendAsync(TestKit.Messages(), CancellationToken.None));
+            using var request = TestKit.Messages();
+            tasks.Add(invoker.SendAsync(request, CancellationToken.None));
         }
 
         clock.RunUntil(end.AddMinutes(5));
@@ -101,6 +102,7 @@ public class VirtualTimeRunTests
         var at = clock.GetUtcNow();
         var end = at.AddSeconds(scenario.RunSeconds);
         var n = 0;
+        var requests = new List<HttpRequestMessage>();
         while (true)
         {
             at = at.AddSeconds(-Math.Log(1 - arrivals.NextDouble()) / 9);
@@ -111,10 +113,17 @@ public class VirtualTimeRunTests
 
             clock.RunUntil(at);
             var retry = n++ % 7 == 0 ? 1 : -1;
-            _ = invoker.SendAsync(TestKit.Messages(stream: n % 3 == 0, maxTokens: 300 + (n % 50), retryCount: retry), CancellationToken.None);
+            var request = TestKit.Messages(stream: n % 3 == 0, maxTokens: 300 + (n % 50), retryCount: retry);
+            requests.Add(request);
+            _ = invoker.SendAsync(request, CancellationToken.None);
         }
 
         clock.RunUntil(end.AddMinutes(5));
+        foreach (var request in requests)
+        {
+            request.Dispose();
+        }
+
         return sim.GetStatsJson();
     }
 

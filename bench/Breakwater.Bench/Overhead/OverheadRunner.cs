@@ -108,7 +108,9 @@ internal static class OverheadRunner
                     continue;
                 }
 
+                #pragma warning disable CA2000 // False positive: the await using declaration disposes it on every path (the rule misreads await using over an awaited factory inside a loop).
                 await using var hold = await HoldOpenUpstream.StartAsync();
+                #pragma warning restore CA2000
                 using var proxy = await StartAsync(path, hold.Address, portkey, portkeyPort, extra);
                 var open = await StreamProbe.OpenStreamsAsync(proxy.Address, proxy.Headers, options.Streams, hold, proxy.Pid);
                 streams[name] = open;

@@ -62,7 +62,7 @@ internal static class StreamProbe
         using var client = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(120));
         var target = new Uri(baseAddress, "v1/messages");
-        var gate = new SemaphoreSlim(100);
+        using var gate = new SemaphoreSlim(100);
         var receiving = 0;
         var failed = 0;
         var responses = new List<HttpResponseMessage>();

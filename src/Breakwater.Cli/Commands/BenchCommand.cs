@@ -56,7 +56,7 @@ internal sealed class BenchCommand : Command<BenchCommand.Settings>
         }
         catch (ScenarioException e)
         {
-            AnsiConsole.MarkupLine("[red]{0}[/]", Markup.Escape(e.Message));
+            AnsiConsole.MarkupLine(CultureInfo.InvariantCulture, "[red]{0}[/]", Markup.Escape(e.Message));
             return 2;
         }
 
@@ -123,7 +123,7 @@ internal sealed class BenchCommand : Command<BenchCommand.Settings>
 
             foreach (var s in report.Scenarios)
             {
-                AnsiConsole.MarkupLine("{0}: oracle successes {1}", Markup.Escape(s.Name), s.OracleSuccesses);
+                AnsiConsole.MarkupLine(CultureInfo.InvariantCulture, "{0}: oracle successes {1}", Markup.Escape(s.Name), s.OracleSuccesses);
             }
         }
 

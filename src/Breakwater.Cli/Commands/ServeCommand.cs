@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using System.Globalization;
 using Breakwater.Gateway;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -61,21 +62,21 @@ internal sealed class ServeCommand : AsyncCommand<ServeCommand.Settings>
             AnsiConsole.MarkupLine("[red]The gateway configuration is not valid:[/]");
             foreach (var failure in ex.Failures)
             {
-                AnsiConsole.MarkupLineInterpolated($"  - {failure}");
+                AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"  - {failure}");
             }
 
             return 2;
         }
         catch (FileNotFoundException ex)
         {
-            AnsiConsole.MarkupLineInterpolated($"[red]Configuration file not found:[/] {ex.FileName}");
+            AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"[red]Configuration file not found:[/] {ex.FileName}");
             return 2;
         }
 
         await using (app)
         {
             await app.StartAsync(cancellationToken);
-            AnsiConsole.MarkupLineInterpolated($"Breakwater gateway on [bold]{GatewayApp.GetAddress(app)}[/]  (export ANTHROPIC_BASE_URL={GatewayApp.GetAddress(app).ToString().TrimEnd('/')})");
+            AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"Breakwater gateway on [bold]{GatewayApp.GetAddress(app)}[/]  (export ANTHROPIC_BASE_URL={GatewayApp.GetAddress(app).ToString().TrimEnd('/')})");
             try
             {
                 await app.WaitForShutdownAsync(cancellationToken);

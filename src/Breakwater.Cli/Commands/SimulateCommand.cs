@@ -64,7 +64,7 @@ internal sealed class SimulateCommand : AsyncCommand<SimulateCommand.Settings>
         }
         catch (ScenarioException e)
         {
-            AnsiConsole.MarkupLine("[red]{0}[/]", Markup.Escape(e.Message));
+            AnsiConsole.MarkupLine(CultureInfo.InvariantCulture, "[red]{0}[/]", Markup.Escape(e.Message));
             return 2;
         }
 
@@ -76,25 +76,26 @@ internal sealed class SimulateCommand : AsyncCommand<SimulateCommand.Settings>
         }
         catch (IOException e)
         {
-            AnsiConsole.MarkupLine("[red]Cannot listen on 127.0.0.1:{0}: {1}[/]", settings.Port, Markup.Escape(e.Message));
+            AnsiConsole.MarkupLine(CultureInfo.InvariantCulture, "[red]Cannot listen on 127.0.0.1:{0}: {1}[/]", settings.Port, Markup.Escape(e.Message));
             return 1;
         }
 
         await using (server)
         {
             var url = server.Url.GetLeftPart(UriPartial.Authority);
-            AnsiConsole.MarkupLine("[bold]Breakwater simulator[/] listening on [link]{0}[/]", url);
-            AnsiConsole.MarkupLine("Scenario [yellow]{0}[/]: {1}", Markup.Escape(scenario.Name), Markup.Escape(scenario.Description));
+            AnsiConsole.MarkupLine(CultureInfo.InvariantCulture, "[bold]Breakwater simulator[/] listening on [link]{0}[/]", url);
+            AnsiConsole.MarkupLine(CultureInfo.InvariantCulture, "Scenario [yellow]{0}[/]: {1}", Markup.Escape(scenario.Name), Markup.Escape(scenario.Description));
             AnsiConsole.MarkupLine(
+                CultureInfo.InvariantCulture,
                 "Run length {0} min, time scale {1}×, seed {2}",
                 (scenario.RunSeconds / 60).ToString("0.#", CultureInfo.InvariantCulture),
                 settings.TimeScale.ToString(CultureInfo.InvariantCulture),
                 settings.Seed);
             AnsiConsole.WriteLine();
-            AnsiConsole.MarkupLine("Point an SDK at it:   [green]ANTHROPIC_BASE_URL={0}[/]  (any API key works)", url);
-            AnsiConsole.MarkupLine("Stats:                {0}/simulator/stats", url);
-            AnsiConsole.MarkupLine("Status page:          {0}/api/v2/summary.json", url);
-            AnsiConsole.MarkupLine("Switch scenario:      curl -X POST {0}/simulator/scenario -d flash-storm", url);
+            AnsiConsole.MarkupLine(CultureInfo.InvariantCulture, "Point an SDK at it:   [green]ANTHROPIC_BASE_URL={0}[/]  (any API key works)", url);
+            AnsiConsole.MarkupLine(CultureInfo.InvariantCulture, "Stats:                {0}/simulator/stats", url);
+            AnsiConsole.MarkupLine(CultureInfo.InvariantCulture, "Status page:          {0}/api/v2/summary.json", url);
+            AnsiConsole.MarkupLine(CultureInfo.InvariantCulture, "Switch scenario:      curl -X POST {0}/simulator/scenario -d flash-storm", url);
             AnsiConsole.MarkupLine("Press [bold]Ctrl+C[/] to stop.");
 
             await WaitForStopAsync(cancellationToken, server.Stopping);

@@ -43,11 +43,13 @@ internal sealed class DemoRunner(DemoSettings settings, VirtualTimeProvider? vir
             options.Fallback.Add([.. window.Scenario.FallbackChain]);
         }
 
-        using var direct = new HttpMessageInvoker(new CountingHandler(unprotected) { InnerHandler = directSim.CreateHandler() });
-        using var guardedInvoker = new HttpMessageInvoker(new BreakwaterHandler(options, clock, new Random(settings.Seed), null, new DemoIncidentSink(guarded))
+        using var directHandler = new CountingHandler(unprotected) { InnerHandler = directSim.CreateHandler() };
+        using var direct = new HttpMessageInvoker(directHandler, disposeHandler: false);
+        using var guardedHandler = new BreakwaterHandler(options, clock, new Random(settings.Seed), null, new DemoIncidentSink(guarded))
         {
             InnerHandler = new CountingHandler(guarded) { InnerHandler = protectedSim.CreateHandler() },
-        });
+        };
+        using var guardedInvoker = new HttpMessageInvoker(guardedHandler, disposeHandler: false);
 
         var arrivals = Arrivals(window, settings.Seed);
         var calls = new List<Task>(arrivals.Count * 2);

@@ -63,11 +63,13 @@ internal sealed class DoctorRunner(DoctorEnvironment env)
             var records = new JournalReader(path).ReadSince(now - env.JournalWindow);
             return JournalSummary.From(path, env.JournalWindow, records);
         }
+        #pragma warning disable CA1031 // Catch-all by design: a damaged or locked journal is lost evidence, reported as such; the doctor keeps diagnosing.
         catch (Exception ex)
         {
             // A damaged or locked journal is evidence lost, not a reason to stop diagnosing.
             return JournalSummary.Empty(path, env.JournalWindow, $"unreadable ({ex.GetType().Name})");
         }
+        #pragma warning restore CA1031
     }
 
     internal static bool SameBase(Uri a, Uri b) =>

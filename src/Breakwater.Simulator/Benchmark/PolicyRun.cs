@@ -21,6 +21,8 @@ internal sealed class PolicyRun
     private readonly VirtualTimeProvider _clock;
     private readonly RunTrace _trace;
     private readonly HttpMessageInvoker[] _clients;
+    private readonly HttpMessageHandler[] _handlers;
+    private readonly SimulatedUpstream _upstream;
     private readonly TimeSpan _deadline;
     private readonly DateTimeOffset _origin;
     private readonly Deferrals? _deferrals;
@@ -35,18 +37,19 @@ internal sealed class PolicyRun
         _trace = new RunTrace(plan);
         _deadline = TimeSpan.FromSeconds(scenario.DeadlineSeconds);
         _origin = simulator.ScenarioStart;
-        var upstream = simulator.CreateHandler();
+        _upstream = simulator.CreateHandler();
         var attemptTimeout = TimeSpan.FromSeconds(scenario.AttemptTimeoutSeconds);
         // breakwater-defer draws the same jitter as breakwater: both runs are identical until the first deferral.
         var defer = policy == BenchPolicies.BreakwaterDefer && scenario.Deferral is not null;
         var policyIndex = Math.Max(0, BenchPolicies.All.ToList().IndexOf(defer ? BenchPolicies.Breakwater : policy));
         _clients = new HttpMessageInvoker[clients];
+        _handlers = new HttpMessageHandler[clients];
         var breakwaterHandlers = new BreakwaterHandler[clients];
         for (var i = 0; i < clients; i++)
         {
             var random = new Random(unchecked((seed * 1_000_003) + (policyIndex * 10_007) + i));
-            var tap = new UpstreamTap(_trace, _clock, _origin, scenario, upstream);
-            HttpMessageHandler handler = policy switch
+            var tap = new UpstreamTap(_trace, _clock, _origin, scenario, _upstream);
+            _handlers[i] = policy switch
             {
                 BenchPolicies.None => new NoRetryHandler(_clock, attemptTimeout) { InnerHandler = tap },
                 BenchPolicies.SdkDefault => new SdkDefaultHandler(_clock, random, attemptTimeout) { InnerHandler = tap },
@@ -55,7 +58,7 @@ internal sealed class PolicyRun
                 BenchPolicies.Breakwater or BenchPolicies.BreakwaterDefer => breakwaterHandlers[i] = new BreakwaterHandler(BreakwaterOptionsFor(scenario, i, configure), _clock, random) { InnerHandler = tap },
                 _ => throw new ArgumentException($"Unknown policy '{policy}'.", nameof(policy)),
             };
-            _clients[i] = new HttpMessageInvoker(handler, disposeHandler: false);
+            _clients[i] = new HttpMessageInvoker(_handlers[i], disposeHandler: false);
         }
 
         if (defer)
@@ -91,7 +94,30 @@ internal sealed class PolicyRun
         var clock = new VirtualTimeProvider();
         using var simulator = new Simulator(new SimulatorOptions { Scenario = scenario, Seed = seed, TimeProvider = clock });
         var run = new PolicyRun(scenario, plan, policy, seed, clients, configure, simulator, clock);
-        return run.Execute();
+        try
+        {
+            return run.Execute();
+        }
+        finally
+        {
+            run.DisposeClients();
+        }
+    }
+
+    /// <summary>Disposes each client's policy handler (and through it the tap), then the shared simulator handler.</summary>
+    private void DisposeClients()
+    {
+        foreach (var client in _clients)
+        {
+            client.Dispose();
+        }
+
+        foreach (var handler in _handlers)
+        {
+            handler.Dispose();
+        }
+
+        _upstream.Dispose();
     }
 
     private RunTrace Execute()

@@ -1,4 +1,3 @@
-using System.Buffers;
 using Breakwater.Anthropic;
 using Breakwater.Simulator.Core;
 using Microsoft.AspNetCore.Http;
@@ -59,10 +58,12 @@ internal static class SimulatorHttpAdapter
         {
             return;
         }
+        #pragma warning disable CA1031 // Catch-all by design: any simulator bug becomes an Anthropic-shaped 500 api_error, as a real upstream would answer.
         catch (Exception e)
         {
             response = new SimResponse { Status = 500, ContentType = "application/json", Body = AnthropicErrorWriter.Json("api_error", "Simulator failure: " + e.GetType().Name, null) };
         }
+        #pragma warning restore CA1031
 
         await WriteAsync(context, response, ct).ConfigureAwait(false);
     }

@@ -81,6 +81,7 @@ public sealed class VirtualTimeProvider : TimeProvider
             while (true)
             {
                 VirtualTimerEntry entry;
+                #pragma warning disable CA2000 // Not owned here: the entry is the ITimer that CreateTimer returned to its creator, who disposes it; the clock only fires it.
                 lock (_lock)
                 {
                     if (!TryPopDue(endTicks, out entry))
@@ -88,6 +89,7 @@ public sealed class VirtualTimeProvider : TimeProvider
                         break;
                     }
                 }
+                #pragma warning restore CA2000
 
                 fired++;
                 entry.Fire();

@@ -76,6 +76,7 @@ public sealed record RateLimitSnapshot
     /// <summary>Reads the snapshot from response headers; <c>null</c> when none of the headers are present.</summary>
     public static RateLimitSnapshot? From(HttpResponseHeaders headers)
     {
+        ArgumentNullException.ThrowIfNull(headers);
         Dictionary<string, (string? limit, string? remaining, string? reset)>? parts = null;
         // NonValidated: no parsing or allocation of the other headers on every response (this runs per call).
         foreach (var header in headers.NonValidated)

@@ -49,6 +49,7 @@ internal sealed class SseReader
     /// <summary>Feeds a chunk and appends every event it completes to <paramref name="events"/>.</summary>
     public void Feed(ReadOnlySpan<byte> chunk, ICollection<SseEvent> events)
     {
+        ArgumentNullException.ThrowIfNull(events);
         BytesRead += chunk.Length;
         chunk = SkipBom(chunk);
         while (!chunk.IsEmpty)

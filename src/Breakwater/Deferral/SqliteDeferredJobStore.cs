@@ -115,7 +115,7 @@ public sealed class SqliteDeferredJobStore : IDeferredJobStore, IDisposable
             ThrowIfDisposed();
             var where = state is null ? string.Empty : "WHERE state = $state";
             var sql = $"SELECT {DeferredJobSchema.Columns} FROM jobs {where} ORDER BY created_at DESC, id LIMIT $limit;";
-            return Task.FromResult(SelectMany(sql, ("$state", (object?)(int?)state ?? DBNull.Value), ("$limit", Math.Max(0, limit))));
+            return Task.FromResult<IReadOnlyList<DeferredJob>>(SelectMany(sql, ("$state", (object?)(int?)state ?? DBNull.Value), ("$limit", Math.Max(0, limit))));
         }
     }
 
@@ -156,7 +156,7 @@ public sealed class SqliteDeferredJobStore : IDeferredJobStore, IDisposable
             }
 
             var sql = $"SELECT {DeferredJobSchema.Columns} FROM jobs WHERE state = 0 AND deadline > $now{skip} ORDER BY deadline, created_at, id LIMIT $limit;";
-            return Task.FromResult(SelectMany(sql, [.. parameters]));
+            return Task.FromResult<IReadOnlyList<DeferredJob>>(SelectMany(sql, [.. parameters]));
         }
     }
 
@@ -215,7 +215,7 @@ public sealed class SqliteDeferredJobStore : IDeferredJobStore, IDisposable
         {
             ThrowIfDisposed();
             var sql = $"SELECT {DeferredJobSchema.Columns} FROM jobs WHERE notified = 0 AND state IN (2, 3, 4) ORDER BY completed_at, id LIMIT $limit;";
-            return Task.FromResult(SelectMany(sql, ("$limit", Math.Max(0, limit))));
+            return Task.FromResult<IReadOnlyList<DeferredJob>>(SelectMany(sql, ("$limit", Math.Max(0, limit))));
         }
     }
 
@@ -288,7 +288,7 @@ public sealed class SqliteDeferredJobStore : IDeferredJobStore, IDisposable
         return reader.Read() ? Read(reader) : null;
     }
 
-    private IReadOnlyList<DeferredJob> SelectMany(string sql, params (string Name, object Value)[] parameters)
+    private List<DeferredJob> SelectMany(string sql, params (string Name, object Value)[] parameters)
     {
         using var cmd = _connection.CreateCommand();
         cmd.CommandText = sql;

@@ -84,7 +84,9 @@ internal sealed class AttemptRunner(BreakwaterOptions options, TimeProvider time
         {
             call.Attempts++;
             var started = time.GetTimestamp();
+            #pragma warning disable CA2000 // Not owned on success: it is the caller's own message (first attempt) or a copy that stays reachable as the response's RequestMessage; it is disposed below when no response carries it.
             var request = RequestCopier.ForAttempt(call);
+            #pragma warning restore CA2000
 
             // The attempt timeout runs on the injected clock, bounded by what is left of the call's deadline.
             var remaining = call.Deadline - time.GetUtcNow();

@@ -73,6 +73,7 @@ internal static class CallResult
             GiveUpReason.Queue => $"Breakwater did not send this call: no concurrency slot for {model} became free before the deadline.",
             _ => "Breakwater did not send this call: the deadline would pass before the rate-limit pacing allowed it.",
         };
+        #pragma warning disable CA2000 // Ownership moves to the caller: the synthesized 529 is the call's answer; AttemptResult carries it and Finish returns it.
         var response = new HttpResponseMessage((System.Net.HttpStatusCode)529)
         {
             Content = new ByteArrayContent(AnthropicErrorWriter.Json(AnthropicErrorTypes.Overloaded, message, null)),
@@ -86,5 +87,6 @@ internal static class CallResult
         }
 
         return Finish(call, new AttemptResult(response, new Outcome { Kind = FailureKind.Overloaded, StatusCode = 529, Message = message }), null, reason);
+        #pragma warning restore CA2000
     }
 }

@@ -21,9 +21,12 @@ internal sealed class ResponseInspector(BreakwaterOptions options, TimeProvider 
         if (status is >= 200 and < 300)
         {
             var requestId = RetryHints.TryGet(response.Headers, AnthropicHeaders.RequestId, out var rid) ? rid : null;
-            return IsEventStream(response)
-                ? await HoldBackAsync(call, response, requestId, token).ConfigureAwait(false)
-                : new AttemptResult(response, Outcome.Success(status, requestId, RateLimitSnapshot.From(response.Headers)));
+            if (IsEventStream(response))
+            {
+                return await HoldBackAsync(call, response, requestId, token).ConfigureAwait(false);
+            }
+
+            return new AttemptResult(response, Outcome.Success(status, requestId, RateLimitSnapshot.From(response.Headers)));
         }
 
         return await ReadFailureAsync(response, token).ConfigureAwait(false);

@@ -159,11 +159,13 @@ public sealed class StatusPageClient : IDisposable
         {
             reason = ex.HttpRequestError == HttpRequestError.Unknown ? "unreachable" : $"unreachable ({ex.HttpRequestError})";
         }
+        #pragma warning disable CA1031 // Catch-all by design: a status page must never fail a caller, whatever it sends or however the connection breaks.
         catch (Exception ex)
         {
             // A status page must never fail a caller, whatever it sends or however the connection breaks.
             reason = $"error ({ex.GetType().Name})";
         }
+        #pragma warning restore CA1031
 
         StatusPageLog.Unknown(_logger, path, reason);
         return unknown(reason, _time.GetUtcNow());

@@ -143,10 +143,12 @@ internal sealed class PipelineObserver(string client, BreakwaterMetrics metrics,
         {
             sink.Record(record);
         }
+        #pragma warning disable CA1031 // Catch-all by design: a journal must never fail a call.
         catch (Exception)
         {
             // A journal must never fail a call.
         }
+        #pragma warning restore CA1031
     }
 
     private static string Describe(Decision decision) => decision.Kind switch

@@ -4,7 +4,6 @@ using Anthropic;
 using Anthropic.Models.Messages;
 using Breakwater.Simulator;
 using Breakwater.Simulator.Scripting;
-using Breakwater.Simulator.Server;
 
 namespace Breakwater.Cli.Tests.CrossCheck;
 
@@ -22,8 +21,8 @@ public sealed class SdkDefaultCrossCheckTests
         using var simulator = new Simulator.Simulator(new SimulatorOptions());
         await using var server = await SimulatorServer.StartAsync(simulator, port: 0);
         var arrivals = new ConcurrentQueue<(long Timestamp, string RetryCount)>();
-        var recorder = new RecordingHandler(arrivals);
-        var client = new AnthropicClient { ApiKey = "sk-ant-crosscheck", BaseUrl = server.Url.ToString().TrimEnd('/'), Handlers = [recorder] };
+        using var recorder = new RecordingHandler(arrivals);
+        using var client = new AnthropicClient { ApiKey = "sk-ant-crosscheck", BaseUrl = server.Url.ToString().TrimEnd('/'), Handlers = [recorder] };
         var request = new MessageCreateParams { Model = "claude-sonnet-4-5", MaxTokens = 16, Messages = [new UserMessageParam("Hi")] };
 
         // Warm up the SDK's error and retry path once (first-use JIT would otherwise land inside the first wait).

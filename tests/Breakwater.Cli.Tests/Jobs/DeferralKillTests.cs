@@ -28,7 +28,8 @@ public sealed partial class DeferralKillTests : IDisposable
         var ids = new List<string>();
         for (var i = 0; i < Jobs; i++)
         {
-            using var accepted = await client.SendAsync(Post(i));
+            using var acceptedRequest = Post(i);
+            using var accepted = await client.SendAsync(acceptedRequest);
             Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
             ids.Add(JsonDocument.Parse(await accepted.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString()!);
         }
@@ -49,7 +50,8 @@ public sealed partial class DeferralKillTests : IDisposable
         {
             foreach (var id in ids.Where(id => !results.ContainsKey(id)))
             {
-                using var response = await client2.SendAsync(Get(id));
+                using var request2 = Get(id);
+                using var response = await client2.SendAsync(request2);
                 var state = response.Headers.TryGetValues("breakwater-job-state", out var v) ? v.Single() : "?";
                 if (state is "succeeded" or "failed" or "expired")
                 {
@@ -64,7 +66,8 @@ public sealed partial class DeferralKillTests : IDisposable
         Assert.All(results.Values, r => Assert.Equal(("succeeded", HttpStatusCode.OK), (r.State, r.Status)));
         foreach (var id in ids)
         {
-            using var again = await client2.SendAsync(Get(id));
+            using var request = Get(id);
+            using var again = await client2.SendAsync(request);
             Assert.Equal(results[id].Body, await again.Content.ReadAsStringAsync());
         }
 

@@ -24,7 +24,7 @@ public sealed class JobsCommandTests : IDisposable
         return a;
     }
 
-    private async Task<(int Exit, string Output)> RunAsync(JobsSettings settings)
+    private static async Task<(int Exit, string Output)> RunAsync(JobsSettings settings)
     {
         var console = new TestConsole();
         var exit = await new JobsCommand(console.Console).ExecuteAsync(new CommandContext([], new TestRemainingArguments(), "jobs", null), settings, CancellationToken.None);

@@ -27,7 +27,7 @@ public sealed class CSharpSdkStormTests(ITestOutputHelper output)
     public async Task Sdk_DirectToStorm_FailsOnItsOwnAfterItsRetries()
     {
         await using var sut = await StormGateway.StartAsync();
-        var client = Client(sut.Storm.Address.ToString().TrimEnd('/'));
+        using var client = Client(sut.Storm.Address.ToString().TrimEnd('/'));
 
         var error = await Assert.ThrowsAnyAsync<Exception>(() => client.Messages.Create(Params(0)));
 
@@ -40,7 +40,7 @@ public sealed class CSharpSdkStormTests(ITestOutputHelper output)
     public async Task Sdk_JsonAndStreamingThroughGatewayDuringStorm_AllSucceedWithinAmplificationBound()
     {
         await using var sut = await StormGateway.StartAsync();
-        var client = Client(sut.BaseUrl);
+        using var client = Client(sut.BaseUrl);
 
         var texts = new List<string>();
         for (var i = 0; i < Calls; i++)

@@ -26,7 +26,8 @@ public sealed class ClaudeCodeTests(ITestOutputHelper output)
             for (var i = 0; i < BackgroundCalls; i++)
             {
                 var body = $$"""{"model":"{{StormGateway.Opus}}","max_tokens":16,"messages":[{"role":"user","content":"background {{i}}"}]}""";
-                using var response = await sut.Gateway.Client.SendAsync(GatewayHarness.Post("/v1/messages", body, ("x-api-key", "sk-ant-test-key"), ("anthropic-version", "2023-06-01")));
+                using var request = GatewayHarness.Post("/v1/messages", body, ("x-api-key", "sk-ant-test-key"), ("anthropic-version", "2023-06-01"));
+                using var response = await sut.Gateway.Client.SendAsync(request);
                 Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
             }
 

@@ -26,7 +26,8 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
         for (var i = 0; i < 4; i++)
         {
             var body = $$"""{"model":"{{StormGateway.Opus}}","max_tokens":16,"messages":[{"role":"user","content":"call {{i}}"}]}""";
-            using var response = await sut.Gateway.Client.SendAsync(GatewayHarness.Post("/v1/messages", body, ("x-api-key", "sk-ant-test-key"), ("anthropic-version", "2023-06-01")));
+            using var request = GatewayHarness.Post("/v1/messages", body, ("x-api-key", "sk-ant-test-key"), ("anthropic-version", "2023-06-01"));
+            using var response = await sut.Gateway.Client.SendAsync(request);
             Assert.Equal(529, (int)response.StatusCode);
             Assert.False(response.IsSuccessStatusCode);
             if (response.Headers.TryGetValues("request-id", out var ids))

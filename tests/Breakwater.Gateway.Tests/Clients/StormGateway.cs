@@ -34,22 +34,32 @@ internal sealed class StormGateway : IAsyncDisposable
     /// </summary>
     public static async Task<StormGateway> StartAsync(bool withFallback = true, TimeProvider? time = null)
     {
+        #pragma warning disable CA2000 // Ownership moves to the returned StormGateway, whose DisposeAsync disposes both; a failed start disposes the storm below.
         var storm = await StormUpstream.StartAsync();
-        var gateway = await GatewayHarness.StartAsync(
-            o =>
-            {
-                o.Upstream = storm.Address.ToString();
-                o.Breakwater.CircuitBreaker.BreakDuration = TimeSpan.FromMinutes(2);
-
-                // With no model to fall back to, a call would otherwise wait out the two-minute break (the default).
-                o.Breakwater.CircuitBreaker.WhenOpen = Breakwater.Health.BreakerOpenBehavior.FailFast;
-                if (withFallback)
+        try
+        {
+            var gateway = await GatewayHarness.StartAsync(
+                o =>
                 {
-                    o.Breakwater.Fallback.Add(Opus, Sonnet);
-                }
-            },
-            time);
-        return new StormGateway(storm, gateway);
+                    o.Upstream = storm.Address.ToString();
+                    o.Breakwater.CircuitBreaker.BreakDuration = TimeSpan.FromMinutes(2);
+
+                    // With no model to fall back to, a call would otherwise wait out the two-minute break (the default).
+                    o.Breakwater.CircuitBreaker.WhenOpen = Breakwater.Health.BreakerOpenBehavior.FailFast;
+                    if (withFallback)
+                    {
+                        o.Breakwater.Fallback.Add(Opus, Sonnet);
+                    }
+                },
+                time);
+            return new StormGateway(storm, gateway);
+        }
+        catch
+        {
+            await storm.DisposeAsync();
+            throw;
+        }
+        #pragma warning restore CA2000
     }
 
     public async ValueTask DisposeAsync()

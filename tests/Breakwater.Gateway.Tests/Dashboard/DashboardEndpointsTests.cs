@@ -92,7 +92,8 @@ public sealed class DashboardEndpointsTests
         var received = new List<string>();
         for (var i = 0; i < 4; i++)
         {
-            using var response = await sut.Client.SendAsync(GatewayHarness.Post("/v1/messages", OpusBody));
+            using var request = GatewayHarness.Post("/v1/messages", OpusBody);
+            using var response = await sut.Client.SendAsync(request);
             received.AddRange(response.Headers.TryGetValues("request-id", out var ids) ? ids : []);
         }
 
@@ -119,7 +120,8 @@ public sealed class DashboardEndpointsTests
         });
         sut.Upstream.Enqueue(OverloadedWithId("req_fb_opus"));
 
-        using var response = await sut.Client.SendAsync(GatewayHarness.Post("/v1/messages", OpusBody));
+        using var request = GatewayHarness.Post("/v1/messages", OpusBody);
+        using var response = await sut.Client.SendAsync(request);
         var state = await StateAsync(sut);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -139,7 +141,8 @@ public sealed class DashboardEndpointsTests
         await using var sut = await CreateSut(o => o.Breakwater.Retry.Overloaded.MaxRetries = 0);
         sut.Upstream.Enqueue(OverloadedWithId("req_episode_1"));
 
-        using var response = await sut.Client.SendAsync(GatewayHarness.Post("/v1/messages", OpusBody));
+        using var request = GatewayHarness.Post("/v1/messages", OpusBody);
+        using var response = await sut.Client.SendAsync(request);
         await sut.App.Services.GetRequiredService<SqliteIncidentJournal>().FlushAsync();
         var state = await StateAsync(sut);
 
@@ -162,7 +165,8 @@ public sealed class DashboardEndpointsTests
         });
         sut.Upstream.Enqueue(OverloadedWithId("req_memory_1"));
 
-        using var response = await sut.Client.SendAsync(GatewayHarness.Post("/v1/messages", OpusBody));
+        using var request = GatewayHarness.Post("/v1/messages", OpusBody);
+        using var response = await sut.Client.SendAsync(request);
         var state = await StateAsync(sut);
 
         Assert.Null(sut.App.Services.GetService<SqliteIncidentJournal>());
@@ -179,7 +183,8 @@ public sealed class DashboardEndpointsTests
         await using var sut = await CreateSut(o => o.Breakwater.Retry.Overloaded.MaxRetries = 0);
         sut.Upstream.Enqueue(OverloadedWithId("req_secret_1"));
 
-        using var response = await sut.Client.SendAsync(GatewayHarness.Post("/v1/messages", OpusBody.Replace("Hi", "secret prompt text", StringComparison.Ordinal), ("x-api-key", key)));
+        using var request = GatewayHarness.Post("/v1/messages", OpusBody.Replace("Hi", "secret prompt text", StringComparison.Ordinal), ("x-api-key", key));
+        using var response = await sut.Client.SendAsync(request);
         using var state = await sut.Client.GetAsync(new Uri("/breakwater/state", UriKind.Relative));
         var text = await state.Content.ReadAsStringAsync();
 
@@ -213,7 +218,8 @@ public sealed class DashboardEndpointsTests
             upstream.Enqueue(OverloadedWithId("req_sink_1"));
             using var client = new HttpClient { BaseAddress = GatewayApp.GetAddress(app) };
 
-            using var response = await client.SendAsync(GatewayHarness.Post("/v1/messages", OpusBody));
+            using var request = GatewayHarness.Post("/v1/messages", OpusBody);
+            using var response = await client.SendAsync(request);
             await app.Services.GetRequiredService<SqliteIncidentJournal>().FlushAsync();
 
             Assert.Equal("req_sink_1", Assert.Single(sink.Records).RequestId);

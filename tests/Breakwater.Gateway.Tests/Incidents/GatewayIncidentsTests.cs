@@ -124,7 +124,8 @@ public sealed class GatewayIncidentsTests
             upstream.Enqueue(DashboardEndpointsTests.OverloadedWithId("req_opus_529"));
             using var client = new HttpClient { BaseAddress = GatewayApp.GetAddress(app) };
 
-            using var response = await client.SendAsync(GatewayHarness.Post("/v1/messages", OpusBody));
+            using var request = GatewayHarness.Post("/v1/messages", OpusBody);
+            using var response = await client.SendAsync(request);
             await app.Services.GetRequiredService<SqliteIncidentJournal>().FlushAsync();
 
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -159,8 +160,10 @@ public sealed class GatewayIncidentsTests
         {
             sut.Upstream.Enqueue(FakeUpstream.Overloaded());
 
-            using var failed = await sut.Client.SendAsync(GatewayHarness.Post("/v1/messages", OpusBody));
-            using var succeeded = await sut.Client.SendAsync(GatewayHarness.Post("/v1/messages", OpusBody));
+            using var failedRequest = GatewayHarness.Post("/v1/messages", OpusBody);
+            using var failed = await sut.Client.SendAsync(failedRequest);
+            using var request = GatewayHarness.Post("/v1/messages", OpusBody);
+            using var succeeded = await sut.Client.SendAsync(request);
             var state = await DashboardEndpointsTests.StateAsync(sut);
 
             Assert.Equal(529, (int)failed.StatusCode);
@@ -183,7 +186,8 @@ public sealed class GatewayIncidentsTests
         {
             sut.Upstream.Enqueue(FakeUpstream.Overloaded());
 
-            using var failed = await sut.Client.SendAsync(GatewayHarness.Post("/v1/messages", OpusBody));
+            using var request = GatewayHarness.Post("/v1/messages", OpusBody);
+            using var failed = await sut.Client.SendAsync(request);
             var state = await DashboardEndpointsTests.StateAsync(sut);
 
             Assert.Equal(529, (int)failed.StatusCode);
@@ -203,7 +207,8 @@ public sealed class GatewayIncidentsTests
         });
         await sut.App.Services.GetRequiredService<StatusPageMonitor>().RefreshAsync().WaitAsync(TimeSpan.FromSeconds(10));
 
-        using var response = await sut.Client.SendAsync(GatewayHarness.Post("/v1/messages", OpusBody));
+        using var request = GatewayHarness.Post("/v1/messages", OpusBody);
+        using var response = await sut.Client.SendAsync(request);
         var state = await DashboardEndpointsTests.StateAsync(sut);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);

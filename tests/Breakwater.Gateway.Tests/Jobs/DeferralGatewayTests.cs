@@ -42,8 +42,10 @@ public sealed class DeferralGatewayTests : IAsyncDisposable
         var sut = await CreateSut(o => o.Breakwater.Retry.ServerError.MaxRetries = 0);
         sut.Upstream.Default = FakeUpstream.Reset;
 
-        using var accepted = await sut.Client.SendAsync(Post(extra: ("breakwater-defer", "30m")));
-        using var plain = await sut.Client.SendAsync(Post());
+        using var acceptedRequest = Post(extra: ("breakwater-defer", "30m"));
+        using var accepted = await sut.Client.SendAsync(acceptedRequest);
+        using var request = Post();
+        using var plain = await sut.Client.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
         var job = await Json(accepted);
@@ -57,7 +59,8 @@ public sealed class DeferralGatewayTests : IAsyncDisposable
     {
         var sut = await CreateSut(o => o.Deferral.QuietPeriod = TimeSpan.FromHours(1));
         sut.Upstream.Default = FakeUpstream.Overloaded();
-        using var accepted = await sut.Client.SendAsync(Post(extra: ("breakwater-defer", "2h")));
+        using var request = Post(extra: ("breakwater-defer", "2h"));
+        using var accepted = await sut.Client.SendAsync(request);
         sut.Upstream.Default = FakeUpstream.Json(200, FakeUpstream.MessageJson);
 
         var started = await Drain(sut);
@@ -71,8 +74,10 @@ public sealed class DeferralGatewayTests : IAsyncDisposable
     {
         var sut = await CreateSut(o => o.Deferral.QuietPeriod = TimeSpan.FromHours(1));
         sut.Upstream.Default = FakeUpstream.Overloaded();
-        using var first = await sut.Client.SendAsync(Post(extra: ("breakwater-defer", "2h")));
-        using var second = await sut.Client.SendAsync(Post(extra: ("breakwater-defer", "2h")));
+        using var firstRequest = Post(extra: ("breakwater-defer", "2h"));
+        using var first = await sut.Client.SendAsync(firstRequest);
+        using var request = Post(extra: ("breakwater-defer", "2h"));
+        using var second = await sut.Client.SendAsync(request);
         await Drain(sut);
 
         var state = await Breakwater.Gateway.Tests.Dashboard.DashboardEndpointsTests.StateAsync(sut);
@@ -90,7 +95,8 @@ public sealed class DeferralGatewayTests : IAsyncDisposable
         var sut = await CreateSut();
         sut.Upstream.Default = FakeUpstream.Overloaded();
 
-        using var accepted = await sut.Client.SendAsync(Post(extra: ("breakwater-defer", "2h")));
+        using var request = Post(extra: ("breakwater-defer", "2h"));
+        using var accepted = await sut.Client.SendAsync(request);
         var job = await Json(accepted);
         var id = job.GetProperty("id").GetString()!;
         var beforeCalls = sut.Upstream.Requests.Count;
@@ -133,7 +139,8 @@ public sealed class DeferralGatewayTests : IAsyncDisposable
     {
         var sut = await CreateSut();
 
-        using var response = await sut.Client.SendAsync(Post(extra: ("breakwater-defer", "30m")));
+        using var request = Post(extra: ("breakwater-defer", "30m"));
+        using var response = await sut.Client.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(FakeUpstream.MessageJson, await response.Content.ReadAsStringAsync());
@@ -146,7 +153,8 @@ public sealed class DeferralGatewayTests : IAsyncDisposable
         var sut = await CreateSut();
         sut.Upstream.Default = FakeUpstream.Json(400, """{"type":"error","error":{"type":"invalid_request_error","message":"bad"}}""");
 
-        using var response = await sut.Client.SendAsync(Post(extra: ("breakwater-defer", "30m")));
+        using var request = Post(extra: ("breakwater-defer", "30m"));
+        using var response = await sut.Client.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }
@@ -161,7 +169,8 @@ public sealed class DeferralGatewayTests : IAsyncDisposable
     {
         var sut = await CreateSut();
 
-        using var response = await sut.Client.SendAsync(Post(extra: ("breakwater-defer", value)));
+        using var request = Post(extra: ("breakwater-defer", value));
+        using var response = await sut.Client.SendAsync(request);
         var json = await Json(response);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
@@ -174,7 +183,8 @@ public sealed class DeferralGatewayTests : IAsyncDisposable
     {
         var sut = await CreateSut();
 
-        using var response = await sut.Client.SendAsync(Post(GatewayHarness.StreamBody, extra: ("breakwater-defer", "2h")));
+        using var request = Post(GatewayHarness.StreamBody, extra: ("breakwater-defer", "2h"));
+        using var response = await sut.Client.SendAsync(request);
         var json = await Json(response);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
@@ -188,10 +198,13 @@ public sealed class DeferralGatewayTests : IAsyncDisposable
         var sut = await CreateSut();
         sut.Upstream.Default = FakeUpstream.Overloaded();
 
-        using var first = await sut.Client.SendAsync(Post(extra: [("breakwater-defer", "2h"), ("idempotency-key", "batch-42")]));
+        using var firstRequest = Post(extra: [("breakwater-defer", "2h"), ("idempotency-key", "batch-42")]);
+        using var first = await sut.Client.SendAsync(firstRequest);
         var calls = CallsOf(sut, "sk-ant-caller-1");
-        using var second = await sut.Client.SendAsync(Post(extra: [("breakwater-defer", "2h"), ("idempotency-key", "batch-42")]));
-        using var otherCaller = await sut.Client.SendAsync(Post(key: "sk-ant-caller-2", extra: [("breakwater-defer", "2h"), ("idempotency-key", "batch-42")]));
+        using var secondRequest = Post(extra: [("breakwater-defer", "2h"), ("idempotency-key", "batch-42")]);
+        using var second = await sut.Client.SendAsync(secondRequest);
+        using var request = Post(key: "sk-ant-caller-2", extra: [("breakwater-defer", "2h"), ("idempotency-key", "batch-42")]);
+        using var otherCaller = await sut.Client.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.Accepted, second.StatusCode);
         Assert.Equal((await Json(first)).GetProperty("id").GetString(), (await Json(second)).GetProperty("id").GetString());
@@ -205,7 +218,8 @@ public sealed class DeferralGatewayTests : IAsyncDisposable
     {
         var sut = await CreateSut();
         sut.Upstream.Default = FakeUpstream.Overloaded();
-        using var accepted = await sut.Client.SendAsync(Post(extra: ("breakwater-defer", "2h")));
+        using var request = Post(extra: ("breakwater-defer", "2h"));
+        using var accepted = await sut.Client.SendAsync(request);
         var id = (await Json(accepted)).GetProperty("id").GetString()!;
 
         using var other = await Get(sut, id, "sk-ant-someone-else");
@@ -228,7 +242,8 @@ public sealed class DeferralGatewayTests : IAsyncDisposable
             o.Auth.UpstreamApiKey = "sk-ant-upstream";
         });
         sut.Upstream.Default = FakeUpstream.Overloaded();
-        using var accepted = await sut.Client.SendAsync(Post(key: "gw-key-1", extra: ("breakwater-defer", "1h")));
+        using var request = Post(key: "gw-key-1", extra: ("breakwater-defer", "1h"));
+        using var accepted = await sut.Client.SendAsync(request);
         var id = (await Json(accepted)).GetProperty("id").GetString()!;
         var calls = sut.Upstream.Requests.Count;
 
@@ -243,11 +258,11 @@ public sealed class DeferralGatewayTests : IAsyncDisposable
 
     private static int CallsOf(GatewayHarness sut, string key) => sut.Upstream.Requests.Count(r => r.Header("x-api-key") == key);
 
-    private static Task<HttpResponseMessage> Get(GatewayHarness sut, string id, string key)
+    private static async Task<HttpResponseMessage> Get(GatewayHarness sut, string id, string key)
     {
-        var request = new HttpRequestMessage(HttpMethod.Get, "/v1/breakwater/jobs/" + id);
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/breakwater/jobs/" + id);
         request.Headers.TryAddWithoutValidation("x-api-key", key);
-        return sut.Client.SendAsync(request);
+        return await sut.Client.SendAsync(request);
     }
 
     private static string ReadAll(string path)

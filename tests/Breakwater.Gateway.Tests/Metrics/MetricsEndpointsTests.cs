@@ -23,7 +23,8 @@ public sealed class MetricsEndpointsTests
         await using var sut = await CreateSut();
         sut.Upstream.Enqueue(DashboardEndpointsTests.OverloadedWithId("req_metrics_1"));
 
-        using var response = await sut.Client.SendAsync(GatewayHarness.Post("/v1/messages", GatewayHarness.MessagesBody));
+        using var request = GatewayHarness.Post("/v1/messages", GatewayHarness.MessagesBody);
+        using var response = await sut.Client.SendAsync(request);
         var text = await ScrapeAsync(sut);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -59,7 +60,8 @@ public sealed class MetricsEndpointsTests
         });
         sut.Upstream.Enqueue(FakeUpstream.Overloaded());
 
-        using var response = await sut.Client.SendAsync(GatewayHarness.Post("/v1/messages", GatewayHarness.MessagesBody, ("x-api-key", gatewayKey)));
+        using var request = GatewayHarness.Post("/v1/messages", GatewayHarness.MessagesBody, ("x-api-key", gatewayKey));
+        using var response = await sut.Client.SendAsync(request);
         var text = await ScrapeAsync(sut);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);

@@ -23,7 +23,7 @@ public sealed class OfficialSdkTests
     {
         await using var sut = await CreateSut();
         sut.Upstream.Enqueue(FakeUpstream.Overloaded());
-        var client = Client(sut);
+        using var client = Client(sut);
 
         var message = await client.Messages.Create(Params());
 
@@ -38,7 +38,7 @@ public sealed class OfficialSdkTests
     {
         await using var sut = await CreateSut();
         sut.Upstream.Default = FakeUpstream.Stream();
-        var client = Client(sut);
+        using var client = Client(sut);
 
         var text = new System.Text.StringBuilder();
         var events = 0;
@@ -60,7 +60,7 @@ public sealed class OfficialSdkTests
     {
         await using var sut = await CreateSut(o => o.Breakwater.Retry.Overloaded.MaxRetries = 1);
         sut.Upstream.Default = FakeUpstream.Overloaded();
-        var client = Client(sut);
+        using var client = Client(sut);
 
         await Assert.ThrowsAnyAsync<Exception>(() => client.Messages.Create(Params()));
 

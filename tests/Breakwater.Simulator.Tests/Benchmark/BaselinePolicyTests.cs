@@ -13,6 +13,7 @@ public class BaselinePolicyTests
         var clock = new VirtualTimeProvider();
         var upstream = new ScriptedHandler(clock, script);
         var random = new Random(seed);
+        #pragma warning disable CA2000 // Ownership moves to the returned HttpMessageInvoker, which disposes the handler chain.
         DelegatingHandler handler = policy switch
         {
             BenchPolicies.SdkDefault => new SdkDefaultHandler(clock, random, AttemptTimeout),
@@ -20,6 +21,7 @@ public class BaselinePolicyTests
             BenchPolicies.PollyStandard => new PollyStandardHandler(clock, random, AttemptTimeout),
             _ => new NoRetryHandler(clock, AttemptTimeout),
         };
+        #pragma warning restore CA2000
         handler.InnerHandler = upstream;
         return (clock, upstream, new HttpMessageInvoker(handler));
     }

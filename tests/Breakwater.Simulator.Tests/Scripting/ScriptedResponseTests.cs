@@ -11,7 +11,10 @@ public class ScriptedResponseTests
     private static (Simulator Sim, VirtualTimeProvider Clock, HttpMessageInvoker Invoker) CreateSut() => TestKit.Virtual();
 
     private static HttpResponseMessage Post(HttpMessageInvoker invoker, string path, string body)
-        => TestKit.Done(invoker.SendAsync(new HttpRequestMessage(HttpMethod.Post, new Uri(TestKit.BaseUri, path.TrimStart('/'))) { Content = new StringContent(body, Encoding.UTF8, "application/json") }, CancellationToken.None));
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(TestKit.BaseUri, path.TrimStart('/'))) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        return TestKit.Done(invoker.SendAsync(request, CancellationToken.None));
+    }
 
     [Fact]
     public void Script_Three529sThenA429WithRetryAfter_ServedInOrderThenTheModel()
@@ -26,7 +29,8 @@ public class ScriptedResponseTests
         var errorTypes = new List<string?>();
         for (var i = 0; i < 5; i++)
         {
-            using var response = TestKit.Run(clock, invoker.SendAsync(TestKit.Messages(retryCount: i), CancellationToken.None));
+            using var request = TestKit.Messages(retryCount: i);
+            using var response = TestKit.Run(clock, invoker.SendAsync(request, CancellationToken.None));
             statuses.Add((int)response.StatusCode);
             retryAfter.Add(TestKit.Header(response, "retry-after"));
             Assert.NotNull(TestKit.Header(response, "request-id"));
@@ -64,7 +68,8 @@ public class ScriptedResponseTests
             ],
         }]);
 
-        using var response = TestKit.Done(invoker.SendAsync(TestKit.Messages(stream: true), CancellationToken.None));
+        using var request = TestKit.Messages(stream: true);
+        using var response = TestKit.Done(invoker.SendAsync(request, CancellationToken.None));
         var body = response.Content.ReadAsStringAsync();
         clock.Advance(TimeSpan.FromMilliseconds(1499));
         Assert.False(body.IsCompleted);
@@ -82,7 +87,8 @@ public class ScriptedResponseTests
         var (sim, clock, invoker) = CreateSut();
         sim.Script([new ScriptedResponse { Status = 503, Body = JsonSerializer.SerializeToElement("<html>bad gateway</html>"), OmitRequestId = true, DelayMs = 2000 }]);
 
-        var task = invoker.SendAsync(TestKit.Messages(), CancellationToken.None);
+        using var request = TestKit.Messages();
+        var task = invoker.SendAsync(request, CancellationToken.None);
         clock.Advance(TimeSpan.FromMilliseconds(1999));
         Assert.False(task.IsCompleted);
         clock.Advance(TimeSpan.FromMilliseconds(1));
@@ -100,7 +106,8 @@ public class ScriptedResponseTests
         var (sim, _, invoker) = CreateSut();
         sim.Script([new ScriptedResponse()]);
 
-        using var response = TestKit.Done(invoker.SendAsync(TestKit.Messages(stream: true), CancellationToken.None));
+        using var request = TestKit.Messages(stream: true);
+        using var response = TestKit.Done(invoker.SendAsync(request, CancellationToken.None));
         var events = TestKit.ParseSse(TestKit.ReadCompleted(response));
 
         Assert.Equal(
@@ -132,7 +139,8 @@ public class ScriptedResponseTests
         Post(invoker, "/simulator/script", """{"replace":true,"responses":[{"status":500}]}""").Dispose();
         Assert.Equal(1, sim.PendingScriptedResponses);
 
-        TestKit.Done(invoker.SendAsync(new HttpRequestMessage(HttpMethod.Delete, new Uri(TestKit.BaseUri, "simulator/script")), CancellationToken.None)).Dispose();
+        using var request = new HttpRequestMessage(HttpMethod.Delete, new Uri(TestKit.BaseUri, "simulator/script"));
+        TestKit.Done(invoker.SendAsync(request, CancellationToken.None)).Dispose();
 
         Assert.Equal(0, sim.PendingScriptedResponses);
     }

@@ -7,15 +7,25 @@ namespace Breakwater.Simulator.Tests.Server;
 
 public class SimulatorServerTests
 {
-    private static async Task<(SimulatorServer Server, HttpClient Client)> CreateSutAsync()
+    private static async Task<(Simulator Simulator, SimulatorServer Server, HttpClient Client)> CreateSutAsync()
     {
         // Scenario time runs 100× faster: a 1 s service time takes 10 ms of wall clock.
         var simulator = new Simulator(new SimulatorOptions { Scenario = TestKit.Tiny(slots: 4, serviceSeconds: 1), TimeScale = 100, Seed = 9 });
-        var server = await SimulatorServer.StartAsync(simulator, port: 0);
+        SimulatorServer server;
+        try
+        {
+            server = await SimulatorServer.StartAsync(simulator, port: 0);
+        }
+        catch
+        {
+            simulator.Dispose();
+            throw;
+        }
+
         var client = new HttpClient { BaseAddress = server.Url, Timeout = TimeSpan.FromSeconds(30) };
         client.DefaultRequestHeaders.Add("x-api-key", TestKit.Key);
         client.DefaultRequestHeaders.Add("anthropic-version", "2023-06-01");
-        return (server, client);
+        return (simulator, server, client);
     }
 
     private static StringContent Body(bool stream) => new(
@@ -26,13 +36,15 @@ public class SimulatorServerTests
     [Fact]
     public async Task StartAsync_Port0_BindsLoopbackAndServesMessages()
     {
-        var (server, client) = await CreateSutAsync();
+        var (simulator, server, client) = await CreateSutAsync();
+        using var ___ = simulator;
         await using var _ = server;
         using var __ = client;
 
         Assert.Equal("127.0.0.1", server.Url.Host);
         Assert.NotEqual(0, server.Url.Port);
-        using var response = await client.PostAsync(new Uri("/v1/messages", UriKind.Relative), Body(stream: false));
+        using var request = Body(stream: false);
+        using var response = await client.PostAsync(new Uri("/v1/messages", UriKind.Relative), request);
         using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -44,7 +56,8 @@ public class SimulatorServerTests
     [Fact]
     public async Task Messages_Stream_ArrivesAsSseOverHttp()
     {
-        var (server, client) = await CreateSutAsync();
+        var (simulator, server, client) = await CreateSutAsync();
+        using var ___ = simulator;
         await using var _ = server;
         using var __ = client;
 
@@ -60,13 +73,15 @@ public class SimulatorServerTests
     [Fact]
     public async Task ControlEndpoints_ScriptStatsScenarioStatusPageAndHead()
     {
-        var (server, client) = await CreateSutAsync();
+        var (simulator, server, client) = await CreateSutAsync();
+        using var ___ = simulator;
         await using var _ = server;
         using var __ = client;
 
         using var head = await client.SendAsync(new HttpRequestMessage(HttpMethod.Head, new Uri("/", UriKind.Relative)));
         using var script = await client.PostAsync(new Uri("/simulator/script", UriKind.Relative), new StringContent("""[{"status":529}]"""));
-        using var scripted = await client.PostAsync(new Uri("/v1/messages", UriKind.Relative), Body(stream: false));
+        using var request = Body(stream: false);
+        using var scripted = await client.PostAsync(new Uri("/v1/messages", UriKind.Relative), request);
         using var retried = new HttpRequestMessage(HttpMethod.Post, new Uri("/v1/messages", UriKind.Relative)) { Content = Body(stream: false) };
         retried.Headers.Add("x-stainless-retry-count", "1");
         using var ok = await client.SendAsync(retried);
@@ -89,7 +104,8 @@ public class SimulatorServerTests
     [Fact]
     public async Task Messages_BearerAuthAndValidationErrors_OverHttp()
     {
-        var (server, client) = await CreateSutAsync();
+        var (simulator, server, client) = await CreateSutAsync();
+        using var ___ = simulator;
         await using var _ = server;
         using var __ = client;
         using var bare = new HttpClient { BaseAddress = server.Url };
@@ -98,7 +114,8 @@ public class SimulatorServerTests
         bearer.Headers.Authorization = new AuthenticationHeaderValue("Bearer", TestKit.Key);
         bearer.Headers.Add("anthropic-version", "2023-06-01");
         using var bearerResponse = await bare.SendAsync(bearer);
-        using var noKey = await bare.PostAsync(new Uri("/v1/messages", UriKind.Relative), Body(stream: false));
+        using var request = Body(stream: false);
+        using var noKey = await bare.PostAsync(new Uri("/v1/messages", UriKind.Relative), request);
         using var badJson = await client.PostAsync(new Uri("/v1/messages", UriKind.Relative), new StringContent("{oops"));
 
         Assert.Equal(HttpStatusCode.OK, bearerResponse.StatusCode);

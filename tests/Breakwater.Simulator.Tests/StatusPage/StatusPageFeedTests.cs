@@ -11,7 +11,8 @@ public class StatusPageFeedTests
 
     private static JsonDocument Get(HttpMessageInvoker invoker, string path)
     {
-        using var response = TestKit.Done(invoker.SendAsync(TestKit.Get(path), CancellationToken.None));
+        using var request = TestKit.Get(path);
+        using var response = TestKit.Done(invoker.SendAsync(request, CancellationToken.None));
         Assert.Equal("application/json", response.Content.Headers.ContentType!.MediaType);
         return JsonDocument.Parse(TestKit.ReadCompleted(response));
     }
@@ -78,7 +79,8 @@ public class StatusPageFeedTests
     {
         var (sim, clock, invoker) = CreateSut();
         clock.Advance(TimeSpan.FromSeconds(1000));
-        using var response = TestKit.Done(invoker.SendAsync(new HttpRequestMessage(HttpMethod.Post, new Uri(TestKit.BaseUri, "simulator/scenario")) { Content = new StringContent("steady") }, CancellationToken.None));
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(TestKit.BaseUri, "simulator/scenario")) { Content = new StringContent("steady") };
+        using var response = TestKit.Done(invoker.SendAsync(request, CancellationToken.None));
 
         using var doc = Get(invoker, "/api/v2/incidents.json");
 
@@ -93,7 +95,8 @@ public class StatusPageFeedTests
     {
         var (sim, _, invoker) = CreateSut();
 
-        using var response = TestKit.Done(invoker.SendAsync(new HttpRequestMessage(HttpMethod.Post, new Uri(TestKit.BaseUri, "simulator/scenario")) { Content = new StringContent("""{"name":"x","runSeconds":0,"models":[]}""") }, CancellationToken.None));
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(TestKit.BaseUri, "simulator/scenario")) { Content = new StringContent("""{"name":"x","runSeconds":0,"models":[]}""") };
+        using var response = TestKit.Done(invoker.SendAsync(request, CancellationToken.None));
         var text = TestKit.ReadCompleted(response);
 
         Assert.Equal(System.Net.HttpStatusCode.BadRequest, response.StatusCode);

@@ -7,7 +7,8 @@ internal static class TestHeaders
 {
     public static HttpResponseHeaders Of(params (string Name, string Value)[] headers)
     {
-        var response = new HttpResponseMessage();
+        // Disposing a message disposes only its content (none here): the headers stay readable.
+        using var response = new HttpResponseMessage();
         foreach (var (name, value) in headers)
         {
             Assert.True(response.Headers.TryAddWithoutValidation(name, value), $"header {name} was refused");

@@ -22,6 +22,7 @@ public sealed class ClassifierTests
             : $$"""{"type":"error","error":{"type":"{{type}}","message":"{{message}}"},"request_id":"{{requestId}}"}""";
 
     private const string ProxyHtml = "<html><head><title>{0}</title></head><body><center><h1>{0}</h1></center><hr><center>nginx</center></body></html>";
+    private static readonly System.Text.CompositeFormat ProxyHtmlFormat = System.Text.CompositeFormat.Parse(ProxyHtml);
 
     // ---- status AND type -----------------------------------------------------------------------------------------
 
@@ -49,7 +50,7 @@ public sealed class ClassifierTests
     [InlineData(529, true)]
     public void Classify_ProxyHtmlPageWithoutRequestId_ProxyError(int status, bool overloadSignal)
     {
-        var outcome = CreateSut(status, string.Format(System.Globalization.CultureInfo.InvariantCulture, ProxyHtml, status));
+        var outcome = CreateSut(status, string.Format(System.Globalization.CultureInfo.InvariantCulture, ProxyHtmlFormat, status));
 
         Assert.Equal(FailureKind.ProxyError, outcome.Kind);
         Assert.Equal(FailureOwner.Intermediary, outcome.Info.Owner);

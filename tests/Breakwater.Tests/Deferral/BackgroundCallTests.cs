@@ -24,7 +24,8 @@ public sealed class BackgroundCallTests
     {
         using var sut = HealthSut.Create((n, model) => Api.Overloaded($"req_{n}"), o => o.Fallback.Add(Opus, Sonnet));
 
-        using var response = await sut.Send(Background(Api.Request(model: Opus)));
+        using var request = Api.Request(model: Opus);
+        using var response = await sut.Send(Background(request));
 
         Assert.Equal(529, (int)response.StatusCode);
         Assert.Equal(1, sut.Upstream.Count);
@@ -37,7 +38,8 @@ public sealed class BackgroundCallTests
     {
         using var sut = HealthSut.Create((n, model) => n < 2 ? Api.Overloaded($"req_{n}") : Api.Ok("req_ok"));
 
-        using var response = await sut.Send(Api.Request(model: Opus));
+        using var request = Api.Request(model: Opus);
+        using var response = await sut.Send(request);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(3, sut.Upstream.Count);
@@ -75,12 +77,14 @@ public sealed class BackgroundCallTests
 
         for (var i = 0; i < 20; i++)
         {
-            (await sut.Send(Background(Api.Request(model: Opus)))).Dispose();
+            using var request2 = Api.Request(model: Opus);
+            (await sut.Send(Background(request2))).Dispose();
         }
 
         Assert.Equal(10, sut.Model(Opus).Limiter.Limit);
 
-        (await sut.Send(Api.Request(model: Opus))).Dispose();
+        using var request = Api.Request(model: Opus);
+        (await sut.Send(request)).Dispose();
         Assert.True(sut.Model(Opus).Limiter.Limit >= 10);
     }
 
@@ -90,7 +94,8 @@ public sealed class BackgroundCallTests
         using var sut = HealthSut.Create((n, model) => n == 0 ? Api.Overloaded("req_0") : Api.Ok($"req_{n}"));
         var before = sut.Time.GetUtcNow();
 
-        (await sut.Send(Api.Request(model: Opus))).Dispose();
+        using var request = Api.Request(model: Opus);
+        (await sut.Send(request)).Dispose();
 
         var health = Assert.Single(sut.Handler.GetHealth());
         Assert.Equal(before, health.LastOverloadAt);

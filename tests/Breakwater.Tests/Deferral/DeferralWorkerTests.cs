@@ -16,6 +16,7 @@ public sealed class DeferralWorkerTests : IAsyncDisposable
     private readonly FakeTimeProvider _time = new(T0);
     private readonly SqliteDeferredJobStore _store;
     private readonly List<DeferralWorker> _workers = [];
+    private readonly List<HttpMessageInvoker> _invokers = [];
     private IReadOnlyList<ModelHealth> _health = [];
 
     public DeferralWorkerTests()
@@ -27,9 +28,12 @@ public sealed class DeferralWorkerTests : IAsyncDisposable
 
     private DeferralWorker CreateSut(StubUpstream upstream, int maxInFlight = 4, TimeSpan? retention = null)
     {
+        // The worker does not own its invoker; the test owns the upstream.
+        var invoker = new HttpMessageInvoker(upstream, disposeHandler: false);
+        _invokers.Add(invoker);
         var worker = new DeferralWorker(
             _store,
-            new HttpMessageInvoker(upstream),
+            invoker,
             () => _health,
             new DeferralWorkerOptions
             {
@@ -58,7 +62,7 @@ public sealed class DeferralWorkerTests : IAsyncDisposable
     [Fact]
     public async Task RunOnceAsync_ManyQueued_SlowStartsThenRunsAtMostMaxInFlightEarliestDeadlineFirst()
     {
-        var upstream = new StubUpstream(hold: true);
+        using var upstream = new StubUpstream(hold: true);
         var sut = CreateSut(upstream, maxInFlight: 4);
         var ids = new List<string>();
         for (var i = 20; i > 0; i--)
@@ -94,7 +98,7 @@ public sealed class DeferralWorkerTests : IAsyncDisposable
     [Fact]
     public async Task RunOnceAsync_RecentOverloadOrLiveWait_WaitsForTheQuietPeriod()
     {
-        var upstream = new StubUpstream();
+        using var upstream = new StubUpstream();
         var sut = CreateSut(upstream);
         var id = await Enqueue(TimeSpan.FromHours(2));
         _health = [Health("m", "closed") with { LastOverloadAt = T0 - TimeSpan.FromSeconds(10) }];
@@ -117,7 +121,7 @@ public sealed class DeferralWorkerTests : IAsyncDisposable
     [Fact]
     public async Task RunOnceAsync_LiveTrafficUsesTheLimitShare_JobsWait()
     {
-        var upstream = new StubUpstream();
+        using var upstream = new StubUpstream();
         var sut = CreateSut(upstream);
         await Enqueue(TimeSpan.FromHours(2));
 
@@ -132,7 +136,7 @@ public sealed class DeferralWorkerTests : IAsyncDisposable
     [Fact]
     public async Task RunOnceAsync_ShrunkLimit_StillLetsOneJobThroughWhenIdle()
     {
-        var upstream = new StubUpstream();
+        using var upstream = new StubUpstream();
         var sut = CreateSut(upstream);
         await Enqueue(TimeSpan.FromHours(2));
         _health = [Health("m", "closed", limit: 1, inFlight: 0)];
@@ -143,7 +147,7 @@ public sealed class DeferralWorkerTests : IAsyncDisposable
     [Fact]
     public async Task RunOnceAsync_SendsJobsAsBackgroundWork()
     {
-        var upstream = new StubUpstream();
+        using var upstream = new StubUpstream();
         var sut = CreateSut(upstream);
         await Enqueue(TimeSpan.FromHours(2));
 
@@ -157,7 +161,7 @@ public sealed class DeferralWorkerTests : IAsyncDisposable
     [Fact]
     public async Task RunOnceAsync_TransientAnswer_ClosesTheWindowToOneJob()
     {
-        var upstream = new StubUpstream();
+        using var upstream = new StubUpstream();
         var sut = CreateSut(upstream);
         for (var i = 0; i < 20; i++)
         {
@@ -189,7 +193,7 @@ public sealed class DeferralWorkerTests : IAsyncDisposable
     [Fact]
     public async Task RunOnceAsync_ModelUnhealthyBetweenRounds_StartsAgainFromOneJob()
     {
-        var upstream = new StubUpstream();
+        using var upstream = new StubUpstream();
         var sut = CreateSut(upstream);
         for (var i = 0; i < 20; i++)
         {
@@ -217,7 +221,7 @@ public sealed class DeferralWorkerTests : IAsyncDisposable
     [Fact]
     public async Task RunOnceAsync_JobDeadlineDuringAttempt_CutsTheAttemptAndExpiresTheJob()
     {
-        var upstream = new StubUpstream(hold: true);
+        using var upstream = new StubUpstream(hold: true);
         var sut = CreateSut(upstream);
         var id = await Enqueue(TimeSpan.FromSeconds(30));
 
@@ -234,7 +238,7 @@ public sealed class DeferralWorkerTests : IAsyncDisposable
     [Fact]
     public async Task RunOnceAsync_Success_StoresResponseExactlyAndSendsStoredRequestWithCredential()
     {
-        var upstream = new StubUpstream();
+        using var upstream = new StubUpstream();
         upstream.Enqueue(HttpStatusCode.OK, """{"id":"msg_x","content":[{"type":"text","text":"hi"}]}""");
         var sut = CreateSut(upstream);
         var id = await Enqueue(TimeSpan.FromHours(1));
@@ -268,11 +272,12 @@ public sealed class DeferralWorkerTests : IAsyncDisposable
         using var finished = new MetricCollector<long>(meters, "Breakwater", "breakwater.deferral.finished");
         using var queued = new MetricCollector<long>(meters, "Breakwater", "breakwater.deferral.queued");
         using var store = new SqliteDeferredJobStore(Path.Combine(_dir, "metered.db"), _time, meters);
-        var upstream = new StubUpstream();
+        using var upstream = new StubUpstream();
         upstream.Enqueue((HttpStatusCode)529, "{}");
+        using var invoker = new HttpMessageInvoker(upstream, disposeHandler: false);
         await using var sut = new DeferralWorker(
             store,
-            new HttpMessageInvoker(upstream),
+            invoker,
             () => _health,
             new DeferralWorkerOptions { PollInterval = TimeSpan.FromSeconds(5), UpstreamBaseAddress = new Uri("http://127.0.0.1:1") },
             _time,
@@ -297,7 +302,7 @@ public sealed class DeferralWorkerTests : IAsyncDisposable
     [Fact]
     public async Task RunOnceAsync_BadRequest_FailsWithUpstreamBody()
     {
-        var upstream = new StubUpstream();
+        using var upstream = new StubUpstream();
         upstream.Enqueue(HttpStatusCode.BadRequest, """{"type":"error","error":{"type":"invalid_request_error","message":"no"}}""");
         var sut = CreateSut(upstream);
         var id = await Enqueue(TimeSpan.FromHours(1));
@@ -314,7 +319,7 @@ public sealed class DeferralWorkerTests : IAsyncDisposable
     [Fact]
     public async Task RunOnceAsync_OverloadThenDeadline_RequeuesThenExpiresWithLastError()
     {
-        var upstream = new StubUpstream();
+        using var upstream = new StubUpstream();
         upstream.Enqueue((HttpStatusCode)529, """{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}""");
         var sut = CreateSut(upstream);
         var id = await Enqueue(TimeSpan.FromMinutes(10));
@@ -337,7 +342,7 @@ public sealed class DeferralWorkerTests : IAsyncDisposable
     [Fact]
     public async Task RunOnceAsync_BreakerOpenOrProbingOrLimitFull_SkipsThatModelOnly()
     {
-        var upstream = new StubUpstream();
+        using var upstream = new StubUpstream();
         var sut = CreateSut(upstream);
         var blocked = await Enqueue(TimeSpan.FromMinutes(1), model: "m-open");
         var full = await Enqueue(TimeSpan.FromMinutes(1), model: "m-full");
@@ -363,7 +368,7 @@ public sealed class DeferralWorkerTests : IAsyncDisposable
     [Fact]
     public async Task RunOnceAsync_ManyEarlierJobsOfBlockedModel_DoNotStarveOtherModels()
     {
-        var upstream = new StubUpstream();
+        using var upstream = new StubUpstream();
         var sut = CreateSut(upstream);
         for (var i = 0; i < 150; i++)
         {
@@ -389,7 +394,7 @@ public sealed class DeferralWorkerTests : IAsyncDisposable
             calls.Add((job.Id, job.State));
             return calls.Count == 1 ? throw new InvalidOperationException("receiver down") : Task.CompletedTask;
         };
-        var upstream = new StubUpstream();
+        using var upstream = new StubUpstream();
         var sut = CreateSut(upstream);
         var id = await Enqueue(TimeSpan.FromHours(1));
 
@@ -410,7 +415,7 @@ public sealed class DeferralWorkerTests : IAsyncDisposable
     {
         var id = await Enqueue(TimeSpan.FromHours(1));
         Assert.True(await _store.TryStartAsync(id));
-        var upstream = new StubUpstream();
+        using var upstream = new StubUpstream();
         var sut = CreateSut(upstream);
 
         await sut.StartAsync();
@@ -430,7 +435,8 @@ public sealed class DeferralWorkerTests : IAsyncDisposable
     [Fact]
     public async Task RunOnceAsync_FinishedJobOlderThanRetention_IsDeletedYoungerOneIsKept()
     {
-        var sut = CreateSut(new StubUpstream(), retention: TimeSpan.FromDays(1));
+        using var stubUpstream = new StubUpstream();
+        var sut = CreateSut(stubUpstream, retention: TimeSpan.FromDays(1));
         var done = await Enqueue(TimeSpan.FromDays(3));
         await sut.RunOnceAsync();
         await sut.WhenIdleAsync();
@@ -453,7 +459,8 @@ public sealed class DeferralWorkerTests : IAsyncDisposable
     {
         var calls = 0;
         _onCompleted = (_, _) => ++calls == 1 ? throw new HttpRequestException("down") : Task.CompletedTask;
-        var sut = CreateSut(new StubUpstream(), retention: TimeSpan.FromDays(1));
+        using var stubUpstream = new StubUpstream();
+        var sut = CreateSut(stubUpstream, retention: TimeSpan.FromDays(1));
         var id = await Enqueue(TimeSpan.FromDays(3));
         await sut.RunOnceAsync();
         await sut.WhenIdleAsync();
@@ -477,6 +484,11 @@ public sealed class DeferralWorkerTests : IAsyncDisposable
         foreach (var w in _workers)
         {
             await w.DisposeAsync();
+        }
+
+        foreach (var invoker in _invokers)
+        {
+            invoker.Dispose();
         }
 
         _store.Dispose();

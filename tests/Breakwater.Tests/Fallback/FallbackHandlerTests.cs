@@ -84,7 +84,8 @@ public sealed class FallbackHandlerTests
             ? Api.Sse($"req_opus_{n}", Api.MessageStart(Opus) + Api.Ping + Api.StreamError("overloaded_error"))
             : Api.Sse($"req_{n}", good));
 
-        using var response = await sut.Send(Request(stream: true));
+        using var request = Request(stream: true);
+        using var response = await sut.Send(request);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal([Opus, Opus, Sonnet], sut.ModelsSeen());
@@ -143,7 +144,7 @@ public sealed class FallbackHandlerTests
     public async Task SendAsync_FallbackDenyHeader_StaysOnOpusAndTheHeaderNeverReachesUpstream()
     {
         using var sut = CreateSut(OpusOverloaded);
-        var request = Request();
+        using var request = Request();
         request.Headers.TryAddWithoutValidation(BreakwaterHeaders.Fallback, "deny");
 
         using var response = await sut.Send(request);
@@ -160,7 +161,7 @@ public sealed class FallbackHandlerTests
     public async Task SendAsync_FallbackDenyHeaderAnyCase_IsHonoured()
     {
         using var sut = CreateSut(OpusOverloaded, o => o.Fallback.SameModelRetries = 0);
-        var request = Request();
+        using var request = Request();
         request.Headers.TryAddWithoutValidation("Breakwater-Fallback", "DENY");
 
         using var response = await sut.Send(request);
@@ -185,7 +186,8 @@ public sealed class FallbackHandlerTests
     {
         using var sut = CreateSut((n, _) => Api.Overloaded($"req_{n}"));
 
-        using var response = await sut.Send(Request("claude-3-5-haiku-latest"));
+        using var request = Request("claude-3-5-haiku-latest");
+        using var response = await sut.Send(request);
 
         Assert.Equal(Enumerable.Repeat("claude-3-5-haiku-latest", 5), sut.ModelsSeen());
     }
@@ -207,7 +209,7 @@ public sealed class FallbackHandlerTests
         var original = Encoding.UTF8.GetBytes(prefix + "\"claude-opus-4-6\"" + suffix);
         var expected = Encoding.UTF8.GetBytes(prefix + "\"claude-sonnet-4-6\"" + suffix);
         using var sut = CreateSut(OpusOverloaded, o => o.Fallback.SameModelRetries = 0);
-        var request = Request();
+        using var request = Request();
         request.Content = new ByteArrayContent(original);
         request.Content.Headers.TryAddWithoutValidation("Content-Type", "application/json");
 
@@ -226,7 +228,7 @@ public sealed class FallbackHandlerTests
         const string suffix = ",\"messages\":[]}";
         var original = Encoding.UTF8.GetBytes(prefix + "\"claude\\u002dopus-4-6\"" + suffix);
         using var sut = CreateSut(OpusOverloaded, o => o.Fallback.SameModelRetries = 0);
-        var request = Request();
+        using var request = Request();
         request.Content = new ByteArrayContent(original);
 
         using var response = await sut.Send(request);
@@ -253,7 +255,7 @@ public sealed class FallbackHandlerTests
     public async Task SendAsync_NoFallback_ModelHeaderOnlyAndBodyUntouched()
     {
         using var sut = CreateSut((n, _) => Api.Ok("req_ok"));
-        var request = Request();
+        using var request = Request();
         var original = await request.Content!.ReadAsByteArrayAsync();
 
         using var response = await sut.Send(request);

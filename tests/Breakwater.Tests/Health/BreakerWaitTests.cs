@@ -18,16 +18,19 @@ public sealed class BreakerWaitTests
         options.Retry.Overloaded.MaxRetries = 0;
         options.Throttle.Enabled = false;
         Assert.Equal(BreakerOpenBehavior.Wait, options.CircuitBreaker.WhenOpen);
-        using var invoker = new HttpMessageInvoker(new BreakwaterHandler(options, time, new FixedRandom(0)) { InnerHandler = upstream });
+        using var breakwaterHandler = new BreakwaterHandler(options, time, new FixedRandom(0)) { InnerHandler = upstream };
+        using var invoker = new HttpMessageInvoker(breakwaterHandler);
 
         // Two overloads open the breaker.
         for (var i = 0; i < 2; i++)
         {
-            using var r = await TimeLoop.Run(time, invoker.SendAsync(Api.Request(), CancellationToken.None), TimeSpan.FromMilliseconds(10));
+            using var rRequest = Api.Request();
+            using var r = await TimeLoop.Run(time, invoker.SendAsync(rRequest, CancellationToken.None), TimeSpan.FromMilliseconds(10));
         }
 
         var sentBefore = upstream.Count;
-        var waiting = invoker.SendAsync(Api.Request(), CancellationToken.None);
+        using var request = Api.Request();
+        var waiting = invoker.SendAsync(request, CancellationToken.None);
         time.Advance(TimeSpan.FromSeconds(5));
         Assert.False(waiting.IsCompleted);
         Assert.Equal(sentBefore, upstream.Count);
@@ -49,13 +52,16 @@ public sealed class BreakerWaitTests
         options.CircuitBreaker.BreakDuration = TimeSpan.FromSeconds(30);
         options.Retry.Overloaded.MaxRetries = 0;
         options.Throttle.Enabled = false;
-        using var invoker = new HttpMessageInvoker(new BreakwaterHandler(options, time, new FixedRandom(0)) { InnerHandler = upstream });
+        using var breakwaterHandler = new BreakwaterHandler(options, time, new FixedRandom(0)) { InnerHandler = upstream };
+        using var invoker = new HttpMessageInvoker(breakwaterHandler);
         for (var i = 0; i < 2; i++)
         {
-            using var r = await TimeLoop.Run(time, invoker.SendAsync(Api.Request(), CancellationToken.None), TimeSpan.FromMilliseconds(10));
+            using var rRequest = Api.Request();
+            using var r = await TimeLoop.Run(time, invoker.SendAsync(rRequest, CancellationToken.None), TimeSpan.FromMilliseconds(10));
         }
 
-        using var response = await TimeLoop.Run(time, invoker.SendAsync(Api.Request(), CancellationToken.None), TimeSpan.FromMilliseconds(10));
+        using var request = Api.Request();
+        using var response = await TimeLoop.Run(time, invoker.SendAsync(request, CancellationToken.None), TimeSpan.FromMilliseconds(10));
 
         Assert.Equal(529, (int)response.StatusCode);
         Assert.Equal("breaker", string.Join(",", response.Headers.GetValues(BreakwaterHeaders.GiveUp)));

@@ -266,7 +266,8 @@ public sealed class CircuitBreakerTests
         using var sut = CreateSut((n, model) => model == Opus ? Api.Overloaded($"req_{n}") : Api.Ok($"req_{n}"));
         await Open(sut);
 
-        using var response = await sut.Send(Request(Sonnet));
+        using var request = Request(Sonnet);
+        using var response = await sut.Send(request);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(CircuitState.Closed, sut.Model(Sonnet).BreakerState);

@@ -1,7 +1,5 @@
-using Breakwater.State;
 using System.Text.Json;
-using Breakwater.Pipeline;
-using Breakwater.Telemetry;
+using Breakwater.State;
 using Breakwater.Tests.TestKit;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Logging;
@@ -21,6 +19,8 @@ internal sealed class HealthSut : IDisposable
 
     private readonly MetricCollector<long> _fallbacks;
     private readonly MetricCollector<long> _giveUps;
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly List<HttpRequestMessage> _defaultRequests = [];
 
     private HealthSut(Func<int, HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>> script, Action<BreakwaterOptions>? configure, double unit)
     {
@@ -30,8 +30,8 @@ internal sealed class HealthSut : IDisposable
         Random = new SettableRandom(unit);
         Options = new BreakwaterOptions { Name = "health-" + Guid.NewGuid().ToString("N") };
         configure?.Invoke(Options);
-        var loggerFactory = LoggerFactory.Create(b => b.AddProvider(new FakeLoggerProvider(Logs)).SetMinimumLevel(LogLevel.Debug));
-        Handler = new BreakwaterHandler(Options, Time, Random, loggerFactory, Sink) { InnerHandler = Upstream };
+        _loggerFactory = LoggerFactory.Create(b => b.AddProvider(new FakeLoggerProvider(Logs)).SetMinimumLevel(LogLevel.Debug));
+        Handler = new BreakwaterHandler(Options, Time, Random, _loggerFactory, Sink) { InnerHandler = Upstream };
         Invoker = new HttpMessageInvoker(Handler);
         _fallbacks = new MetricCollector<long>(Handler.Pipeline.Client.Metrics.Fallbacks);
         _giveUps = new MetricCollector<long>(Handler.Pipeline.Client.Metrics.GiveUps);
@@ -64,11 +64,19 @@ internal sealed class HealthSut : IDisposable
 
     /// <summary>Sends and drives fake time until the call completes (bounded).</summary>
     public Task<HttpResponseMessage> Send(HttpRequestMessage? request = null, int stepMs = 5) =>
-        TimeLoop.Run(Time, Invoker.SendAsync(request ?? Request(), CancellationToken.None), TimeSpan.FromMilliseconds(stepMs));
+        TimeLoop.Run(Time, Invoker.SendAsync(request ?? DefaultRequest(), CancellationToken.None), TimeSpan.FromMilliseconds(stepMs));
 
     /// <summary>Starts a call without driving time.</summary>
     public Task<HttpResponseMessage> Start(HttpRequestMessage? request = null, CancellationToken cancellationToken = default) =>
-        Invoker.SendAsync(request ?? Request(), cancellationToken);
+        Invoker.SendAsync(request ?? DefaultRequest(), cancellationToken);
+
+    /// <summary>A request this fixture owns (disposed with it), for calls that bring none.</summary>
+    private HttpRequestMessage DefaultRequest()
+    {
+        var request = Request();
+        _defaultRequests.Add(request);
+        return request;
+    }
 
     public ModelState Model(string model) => Client.Model(model);
 
@@ -123,8 +131,13 @@ internal sealed class HealthSut : IDisposable
         Invoker.Dispose();
         _fallbacks.Dispose();
         _giveUps.Dispose();
+        _loggerFactory.Dispose();
+        foreach (var request in _defaultRequests)
+        {
+            request.Dispose();
+        }
     }
 
-    private IReadOnlyList<CollectedMeasurement<long>> Mine(MetricCollector<long> collector) =>
+    private CollectedMeasurement<long>[] Mine(MetricCollector<long> collector) =>
         collector.GetMeasurementSnapshot().Where(m => m.Tags.TryGetValue("client", out var c) && Equals(c, Options.Name)).ToArray();
 }

@@ -20,7 +20,7 @@ public sealed class OfficialSdkTests
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan OneMs = TimeSpan.FromMilliseconds(1);
 
-    private sealed class Sut(FakeAnthropicServer server, AnthropicClient client, ObservableTimeProvider time, RecordingHandler sent, FakeLogCollector logs) : IAsyncDisposable
+    private sealed class Sut(FakeAnthropicServer server, AnthropicClient client, ObservableTimeProvider time, RecordingHandler sent, FakeLogCollector logs, IReadOnlyList<IDisposable> owned) : IAsyncDisposable
     {
         private readonly Dictionary<TimeSpan, int> _armed = [];
 
@@ -83,12 +83,18 @@ public sealed class OfficialSdkTests
         public async ValueTask DisposeAsync()
         {
             Client.Dispose();
+            foreach (var o in owned)
+            {
+                o.Dispose();
+            }
+
             await Server.DisposeAsync();
         }
     }
 
     private static async Task<Sut> CreateSut(Func<int, HttpContext, Task> script, string apiKey = TestKey)
     {
+        #pragma warning disable CA2000 // Ownership moves to the returned Sut: it disposes the client, the handlers and logger factory (owned), and the server.
         var server = await FakeAnthropicServer.StartAsync(script);
         var time = new ObservableTimeProvider();
         var logs = new FakeLogCollector();
@@ -105,7 +111,8 @@ public sealed class OfficialSdkTests
             Timeout = TimeSpan.FromMinutes(10),
             Handlers = [breakwater, sent],
         };
-        return new Sut(server, client, time, sent, logs);
+        return new Sut(server, client, time, sent, logs, [breakwater, sent, loggerFactory]);
+        #pragma warning restore CA2000
     }
 
     private static MessageCreateParams Hi() => new()

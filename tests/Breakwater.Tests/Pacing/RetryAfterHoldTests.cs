@@ -42,15 +42,18 @@ public sealed class RetryAfterHoldTests
             : Api.Ok($"req_{n}"));
         var options = new BreakwaterOptions();
         options.Retry.RateLimited.MaxRetries = 0;
-        using var invoker = new HttpMessageInvoker(new BreakwaterHandler(options, time, new FixedRandom(0)) { InnerHandler = upstream });
+        using var breakwaterHandler = new BreakwaterHandler(options, time, new FixedRandom(0)) { InnerHandler = upstream };
+        using var invoker = new HttpMessageInvoker(breakwaterHandler);
 
-        using (var first = await TimeLoop.Run(time, invoker.SendAsync(Api.Request(), CancellationToken.None), TimeSpan.FromMilliseconds(10)))
+        using var request2 = Api.Request();
+        using (var first = await TimeLoop.Run(time, invoker.SendAsync(request2, CancellationToken.None), TimeSpan.FromMilliseconds(10)))
         {
             Assert.Equal(429, (int)first.StatusCode);
         }
 
         time.Advance(TimeSpan.FromSeconds(1));
-        using var second = await TimeLoop.Run(time, invoker.SendAsync(Api.Request(), CancellationToken.None), TimeSpan.FromMilliseconds(10));
+        using var request = Api.Request();
+        using var second = await TimeLoop.Run(time, invoker.SendAsync(request, CancellationToken.None), TimeSpan.FromMilliseconds(10));
 
         Assert.Equal(200, (int)second.StatusCode);
         Assert.Equal(10, Math.Round((upstream.Requests[1].At - upstream.Requests[0].At).TotalSeconds, 1));

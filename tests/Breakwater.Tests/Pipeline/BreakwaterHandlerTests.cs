@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text;
 using Breakwater.Tests.TestKit;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
@@ -9,10 +8,30 @@ namespace Breakwater.Tests.Pipeline;
 
 public sealed class BreakwaterHandlerTests
 {
-    private sealed record Sut(HttpMessageInvoker Invoker, ScriptedHandler Upstream, FakeTimeProvider Time, FakeLogCollector Logs)
+    private sealed record Sut(HttpMessageInvoker Invoker, ScriptedHandler Upstream, FakeTimeProvider Time, FakeLogCollector Logs, ILoggerFactory Loggers) : IDisposable
     {
+        private readonly List<HttpRequestMessage> _defaultRequests = [];
+
         public Task<HttpResponseMessage> Send(HttpRequestMessage? request = null) =>
-            TimeLoop.Run(Time, Invoker.SendAsync(request ?? Api.Request(), CancellationToken.None), TimeSpan.FromMilliseconds(5));
+            TimeLoop.Run(Time, Invoker.SendAsync(request ?? DefaultRequest(), CancellationToken.None), TimeSpan.FromMilliseconds(5));
+
+        public void Dispose()
+        {
+            Invoker.Dispose();
+            Loggers.Dispose();
+            foreach (var request in _defaultRequests)
+            {
+                request.Dispose();
+            }
+        }
+
+        /// <summary>A request this fixture owns (disposed with it), for calls that bring none.</summary>
+        private HttpRequestMessage DefaultRequest()
+        {
+            var request = Api.Request();
+            _defaultRequests.Add(request);
+            return request;
+        }
 
         public double[] SecondsOfAttempts() => Upstream.Requests.Select(r => (r.At - Upstream.Requests[0].At).TotalSeconds).ToArray();
     }
@@ -25,11 +44,13 @@ public sealed class BreakwaterHandlerTests
         var time = new ObservableTimeProvider();
         var upstream = new ScriptedHandler(time, script);
         var logs = new FakeLogCollector();
+        #pragma warning disable CA2000 // Ownership moves to the returned Sut: its invoker disposes the handler chain, and Sut.Dispose disposes the invoker and the logger factory.
         var loggerFactory = LoggerFactory.Create(b => b.AddProvider(new FakeLoggerProvider(logs)).SetMinimumLevel(LogLevel.Debug));
         var options = new BreakwaterOptions();
         configure?.Invoke(options);
         var handler = new BreakwaterHandler(options, time, new FixedRandom(unit), loggerFactory) { InnerHandler = upstream };
-        return new Sut(new HttpMessageInvoker(handler), upstream, time, logs);
+        return new Sut(new HttpMessageInvoker(handler), upstream, time, logs, loggerFactory);
+        #pragma warning restore CA2000
     }
 
     private static string Header(HttpResponseMessage r, string name) =>
@@ -38,7 +59,7 @@ public sealed class BreakwaterHandlerTests
     [Fact]
     public async Task SendAsync_Overloaded4TimesThenOk_RetriesAtPlanWaitsAndSucceeds()
     {
-        var sut = CreateSut(n => n < 4 ? Api.Overloaded($"req_{n}") : Api.Ok("req_ok"));
+        using var sut = CreateSut(n => n < 4 ? Api.Overloaded($"req_{n}") : Api.Ok("req_ok"));
 
         using var response = await sut.Send();
 
@@ -54,7 +75,7 @@ public sealed class BreakwaterHandlerTests
     [Fact]
     public async Task SendAsync_OverloadedJitter_SpreadsWaitByUpTo75Percent()
     {
-        var sut = CreateSut(n => n < 2 ? Api.Overloaded($"req_{n}") : Api.Ok("req_ok"), unit: 0.5);
+        using var sut = CreateSut(n => n < 2 ? Api.Overloaded($"req_{n}") : Api.Ok("req_ok"), unit: 0.5);
 
         using var response = await sut.Send();
 
@@ -65,7 +86,7 @@ public sealed class BreakwaterHandlerTests
     [Fact]
     public async Task SendAsync_AlwaysOverloaded_GivesUpAfter5AttemptsWithBodyUnchanged()
     {
-        var sut = CreateSut(n => Api.Overloaded($"req_{n}"));
+        using var sut = CreateSut(n => Api.Overloaded($"req_{n}"));
 
         using var response = await sut.Send();
 
@@ -80,7 +101,7 @@ public sealed class BreakwaterHandlerTests
     [Fact]
     public async Task SendAsync_RateLimitedWithRetryAfter90_WaitsExactly90SecondsPlusSpread()
     {
-        var sut = CreateSut(n => n == 0 ? Api.Error(429, "rate_limit_error", "req_rl", ("retry-after", "90")) : Api.Ok("req_ok"), unit: 0.5);
+        using var sut = CreateSut(n => n == 0 ? Api.Error(429, "rate_limit_error", "req_rl", ("retry-after", "90")) : Api.Ok("req_ok"), unit: 0.5);
 
         using var response = await sut.Send();
 
@@ -92,7 +113,7 @@ public sealed class BreakwaterHandlerTests
     [Fact]
     public async Task SendAsync_RateLimitedAlways_RetriesAtMost3Times()
     {
-        var sut = CreateSut(n => Api.Error(429, "rate_limit_error", $"req_{n}", ("retry-after", "5")));
+        using var sut = CreateSut(n => Api.Error(429, "rate_limit_error", $"req_{n}", ("retry-after", "5")));
 
         using var response = await sut.Send();
 
@@ -104,7 +125,7 @@ public sealed class BreakwaterHandlerTests
     [Fact]
     public async Task SendAsync_RetryAfterMs_WinsOverRetryAfter()
     {
-        var sut = CreateSut(n => n == 0 ? Api.Error(429, "rate_limit_error", "req_rl", ("retry-after", "30"), ("retry-after-ms", "2500")) : Api.Ok("req_ok"));
+        using var sut = CreateSut(n => n == 0 ? Api.Error(429, "rate_limit_error", "req_rl", ("retry-after", "30"), ("retry-after-ms", "2500")) : Api.Ok("req_ok"));
 
         using var response = await sut.Send();
 
@@ -114,7 +135,7 @@ public sealed class BreakwaterHandlerTests
     [Fact]
     public async Task SendAsync_RateLimitedWithoutRetryAfter_IsSpendCapAndNotRetried()
     {
-        var sut = CreateSut(n => Api.Error(429, "rate_limit_error", "req_cap"));
+        using var sut = CreateSut(n => Api.Error(429, "rate_limit_error", "req_cap"));
 
         using var response = await sut.Send();
 
@@ -131,7 +152,7 @@ public sealed class BreakwaterHandlerTests
     [InlineData(413, "request_too_large")]
     public async Task SendAsync_CallerError_IsNeverRetried(int status, string type)
     {
-        var sut = CreateSut(n => Api.Error(status, type, "req_x"));
+        using var sut = CreateSut(n => Api.Error(status, type, "req_x"));
 
         using var response = await sut.Send();
 
@@ -143,7 +164,7 @@ public sealed class BreakwaterHandlerTests
     [Fact]
     public async Task SendAsync_Conflict_IsRetriedOnce()
     {
-        var sut = CreateSut(n => Api.Error(409, "conflict_error", $"req_{n}"));
+        using var sut = CreateSut(n => Api.Error(409, "conflict_error", $"req_{n}"));
 
         using var response = await sut.Send();
 
@@ -156,7 +177,7 @@ public sealed class BreakwaterHandlerTests
     [InlineData(504, "timeout_error")]
     public async Task SendAsync_ServerError_RetriedTwiceWithShortBackoff(int status, string type)
     {
-        var sut = CreateSut(n => Api.Error(status, type, $"req_{n}"));
+        using var sut = CreateSut(n => Api.Error(status, type, $"req_{n}"));
 
         using var response = await sut.Send();
 
@@ -168,7 +189,7 @@ public sealed class BreakwaterHandlerTests
     [Fact]
     public async Task SendAsync_ServerErrorWithLongRetryAfter_NotRetriedPastThe8SecondWindow()
     {
-        var sut = CreateSut(n => Api.Error(500, "api_error", $"req_{n}", ("retry-after", "30")));
+        using var sut = CreateSut(n => Api.Error(500, "api_error", $"req_{n}", ("retry-after", "30")));
 
         using var response = await sut.Send();
 
@@ -182,20 +203,20 @@ public sealed class BreakwaterHandlerTests
     [InlineData(504)]
     public async Task SendAsync_ProxyHtmlPage_RetriedWithServerPlanAndPassedThrough(int status)
     {
-        var sut = CreateSut(n => Api.Html(status));
+        using var sut = CreateSut(n => Api.Html(status));
 
         using var response = await sut.Send();
 
         Assert.Equal(3, sut.Upstream.Count);
         Assert.Equal(status, (int)response.StatusCode);
-        Assert.Contains("Service Unavailable", await response.Content.ReadAsStringAsync());
+        Assert.Contains("Service Unavailable", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal("", Header(response, BreakwaterHeaders.RequestIds));
     }
 
     [Fact]
     public async Task SendAsync_ConnectionFailures_ThrowBreakwaterExceptionAfter3Attempts()
     {
-        var sut = CreateSut((n, _, _) => Task.FromException<HttpResponseMessage>(new HttpRequestException("Connection refused (127.0.0.1:1)", null, HttpStatusCode.ServiceUnavailable)));
+        using var sut = CreateSut((n, _, _) => Task.FromException<HttpResponseMessage>(new HttpRequestException("Connection refused (127.0.0.1:1)", null, HttpStatusCode.ServiceUnavailable)));
 
         var ex = await Assert.ThrowsAsync<BreakwaterException>(() => sut.Send());
 
@@ -209,7 +230,7 @@ public sealed class BreakwaterHandlerTests
     [Fact]
     public async Task SendAsync_ConnectionFailureThenOk_Succeeds()
     {
-        var sut = CreateSut((n, _, _) => n == 0 ? Task.FromException<HttpResponseMessage>(new HttpRequestException("reset")) : Task.FromResult(Api.Ok("req_ok")));
+        using var sut = CreateSut((n, _, _) => n == 0 ? Task.FromException<HttpResponseMessage>(new HttpRequestException("reset")) : Task.FromResult(Api.Ok("req_ok")));
 
         using var response = await sut.Send();
 
@@ -220,7 +241,7 @@ public sealed class BreakwaterHandlerTests
     [Fact]
     public async Task SendAsync_AttemptTimeout_IsRetriedThenGivesUp()
     {
-        var sut = CreateSut(
+        using var sut = CreateSut(
             (n, _, ct) =>
             {
                 // Never answers; completes (cancelled) exactly when the attempt timeout fires, on that thread.
@@ -241,7 +262,7 @@ public sealed class BreakwaterHandlerTests
     [Fact]
     public async Task SendAsync_ShouldRetryFalse_StopsEvenOnOverload()
     {
-        var sut = CreateSut(n => Api.Overloaded("req_0", ("x-should-retry", "false")));
+        using var sut = CreateSut(n => Api.Overloaded("req_0", ("x-should-retry", "false")));
 
         using var response = await sut.Send();
 
@@ -252,7 +273,7 @@ public sealed class BreakwaterHandlerTests
     [Fact]
     public async Task SendAsync_ShouldRetryTrueOn400_RetriedWithinShortPlan()
     {
-        var sut = CreateSut(n => Api.Error(400, "invalid_request_error", $"req_{n}", ("x-should-retry", "true")));
+        using var sut = CreateSut(n => Api.Error(400, "invalid_request_error", $"req_{n}", ("x-should-retry", "true")));
 
         using var response = await sut.Send();
 
@@ -263,7 +284,7 @@ public sealed class BreakwaterHandlerTests
     [Fact]
     public async Task SendAsync_ShouldRetryTrueButBudgetEmpty_DoesNotRetry()
     {
-        var sut = CreateSut(n => Api.Overloaded($"req_{n}", ("x-should-retry", "true")), o => { o.Budget.MinRetries = 0; o.Budget.Ratio = 0; });
+        using var sut = CreateSut(n => Api.Overloaded($"req_{n}", ("x-should-retry", "true")), o => { o.Budget.MinRetries = 0; o.Budget.Ratio = 0; });
 
         using var response = await sut.Send();
 
@@ -274,7 +295,7 @@ public sealed class BreakwaterHandlerTests
     [Fact]
     public async Task SendAsync_WaitWouldPassDeadline_GivesUpWithDeadline()
     {
-        var sut = CreateSut(n => Api.Overloaded($"req_{n}"), o => o.TotalDeadline = TimeSpan.FromSeconds(5));
+        using var sut = CreateSut(n => Api.Overloaded($"req_{n}"), o => o.TotalDeadline = TimeSpan.FromSeconds(5));
 
         using var response = await sut.Send();
 
@@ -286,8 +307,8 @@ public sealed class BreakwaterHandlerTests
     [Fact]
     public async Task SendAsync_PerCallDeadlineOption_ShortensTheDeadline()
     {
-        var sut = CreateSut(n => Api.Overloaded($"req_{n}"));
-        var request = Api.Request();
+        using var sut = CreateSut(n => Api.Overloaded($"req_{n}"));
+        using var request = Api.Request();
         request.Options.Set(BreakwaterRequestOptions.Deadline, TimeSpan.FromSeconds(2));
 
         using var response = await sut.Send(request);
@@ -299,8 +320,8 @@ public sealed class BreakwaterHandlerTests
     [Fact]
     public async Task SendAsync_EveryAttempt_SendsIdenticalBodyBytesAndStripsBreakwaterHeaders()
     {
-        var sut = CreateSut(n => n < 2 ? Api.Overloaded($"req_{n}") : Api.Ok("req_ok"));
-        var request = Api.Request();
+        using var sut = CreateSut(n => n < 2 ? Api.Overloaded($"req_{n}") : Api.Ok("req_ok"));
+        using var request = Api.Request();
         request.Headers.TryAddWithoutValidation(BreakwaterHeaders.Fallback, "deny");
         var original = await request.Content!.ReadAsByteArrayAsync();
 
@@ -316,7 +337,7 @@ public sealed class BreakwaterHandlerTests
     public async Task SendAsync_HugeErrorBody_IsPassedThroughWhole()
     {
         var huge = new string('x', 300_000);
-        var sut = CreateSut(n => new HttpResponseMessage(HttpStatusCode.BadRequest) { Content = new StringContent(huge) });
+        using var sut = CreateSut(n => new HttpResponseMessage(HttpStatusCode.BadRequest) { Content = new StringContent(huge) });
 
         using var response = await sut.Send();
 
@@ -326,34 +347,35 @@ public sealed class BreakwaterHandlerTests
     [Fact]
     public async Task SendAsync_Logs_CarryRequestIdsAndNeverTheKey()
     {
-        var sut = CreateSut(n => n < 1 ? Api.Overloaded("req_logged_1") : Api.Error(400, "invalid_request_error", "req_logged_2"));
+        using var sut = CreateSut(n => n < 1 ? Api.Overloaded("req_logged_1") : Api.Error(400, "invalid_request_error", "req_logged_2"));
 
         using var response = await sut.Send();
 
         var text = string.Join("\n", sut.Logs.GetSnapshot().Select(l => l.Message));
-        Assert.Contains("req_logged_1", text);
-        Assert.Contains("req_logged_2", text);
-        Assert.Contains("Attempt 1 of 5", text);
-        Assert.DoesNotContain(Api.Key, text);
-        Assert.DoesNotContain("SECRET", text);
+        Assert.Contains("req_logged_1", text, StringComparison.Ordinal);
+        Assert.Contains("req_logged_2", text, StringComparison.Ordinal);
+        Assert.Contains("Attempt 1 of 5", text, StringComparison.Ordinal);
+        Assert.DoesNotContain(Api.Key, text, StringComparison.Ordinal);
+        Assert.DoesNotContain("SECRET", text, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task SendAsync_ConnectionFailureException_NeverCarriesTheKey()
     {
-        var sut = CreateSut((n, _, _) => Task.FromException<HttpResponseMessage>(new HttpRequestException("boom")));
+        using var sut = CreateSut((n, _, _) => Task.FromException<HttpResponseMessage>(new HttpRequestException("boom")));
 
         var ex = await Assert.ThrowsAsync<BreakwaterException>(() => sut.Send());
 
-        Assert.DoesNotContain("SECRET", ex.ToString());
+        Assert.DoesNotContain("SECRET", ex.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task SendAsync_CallerCancels_PropagatesCancellation()
     {
-        var sut = CreateSut(n => Api.Overloaded($"req_{n}"));
+        using var sut = CreateSut(n => Api.Overloaded($"req_{n}"));
         using var cts = new CancellationTokenSource();
-        var task = sut.Invoker.SendAsync(Api.Request(), cts.Token);
+        using var request = Api.Request();
+        var task = sut.Invoker.SendAsync(request, cts.Token);
         await cts.CancelAsync();
         sut.Time.Advance(TimeSpan.FromSeconds(2));
 

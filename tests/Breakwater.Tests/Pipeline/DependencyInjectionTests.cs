@@ -1,6 +1,5 @@
 using System.Net;
 using Breakwater.State;
-using Breakwater.Pipeline;
 using Breakwater.Tests.TestKit;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Configuration;
@@ -18,14 +17,21 @@ public sealed class DependencyInjectionTests
 
     private sealed record Sut(ServiceProvider Provider, ObservableTimeProvider Time, ScriptedHandler Upstream) : IDisposable
     {
+        private readonly List<IDisposable> _owned = [];
+
         public IHttpClientFactory Factory => Provider.GetRequiredService<IHttpClientFactory>();
 
         public BreakwaterOptions Options => Provider.GetRequiredService<IOptionsMonitor<BreakwaterOptions>>().Get(ClientName);
 
         public BreakwaterRegistry Registry => Provider.GetRequiredService<BreakwaterRegistry>();
 
-        public Task<HttpResponseMessage> Send(HttpMessageInvoker client) =>
-            TimeLoop.Run(Time, client.SendAsync(Api.Request(), CancellationToken.None), TimeSpan.FromMilliseconds(5));
+        public Task<HttpResponseMessage> Send(HttpMessageInvoker client)
+        {
+            // The request is in flight when this returns; the fixture owns it and disposes it with itself.
+            var request = Api.Request();
+            _owned.Add(request);
+            return TimeLoop.Run(Time, client.SendAsync(request, CancellationToken.None), TimeSpan.FromMilliseconds(5));
+        }
 
         /// <summary>
         /// Builds the client's handler chain the way IHttpClientFactory does each time a handler's lifetime expires
@@ -33,7 +39,9 @@ public sealed class DependencyInjectionTests
         /// </summary>
         public HttpMessageHandler BuildRotatedChain()
         {
+            // The scope lives as long as the chain it built (as IHttpClientFactory keeps it); the fixture disposes it.
             var scope = Provider.CreateScope();
+            _owned.Add(scope);
             var builder = scope.ServiceProvider.GetRequiredService<HttpMessageHandlerBuilder>();
             builder.Name = ClientName;
             foreach (var action in Provider.GetRequiredService<IOptionsMonitor<HttpClientFactoryOptions>>().Get(ClientName).HttpMessageHandlerBuilderActions)
@@ -44,13 +52,24 @@ public sealed class DependencyInjectionTests
             return builder.Build();
         }
 
-        public void Dispose() => Provider.Dispose();
+        public void Dispose()
+        {
+            foreach (var owned in _owned)
+            {
+                owned.Dispose();
+            }
+
+            Provider.Dispose();
+            Upstream.Dispose();
+        }
     }
 
     private static Sut CreateSut(Func<IHttpClientBuilder, IHttpClientBuilder> addBreakwater, Func<int, HttpResponseMessage>? script = null)
     {
         var time = new ObservableTimeProvider();
+        #pragma warning disable CA2000 // Ownership moves to the returned Sut (its Dispose disposes it); the client factory uses it as the primary handler meanwhile.
         var upstream = new ScriptedHandler(time, script ?? (n => Api.Ok($"req_{n}")));
+        #pragma warning restore CA2000
         var services = new ServiceCollection();
         services.AddSingleton<TimeProvider>(time);
         services.AddSingleton<Random>(new FixedRandom(0));
@@ -217,8 +236,10 @@ public sealed class DependencyInjectionTests
 
         var before = sut.BuildRotatedChain();
         var after = sut.BuildRotatedChain();
-        using var beforeResponse = await sut.Send(new HttpMessageInvoker(before, disposeHandler: false));
-        using var afterResponse = await sut.Send(new HttpMessageInvoker(after, disposeHandler: false));
+        using var httpMessageInvoker2 = new HttpMessageInvoker(before, disposeHandler: false);
+        using var beforeResponse = await sut.Send(httpMessageInvoker2);
+        using var httpMessageInvoker = new HttpMessageInvoker(after, disposeHandler: false);
+        using var afterResponse = await sut.Send(httpMessageInvoker);
 
         Assert.NotSame(FindBreakwater(before), FindBreakwater(after));
         Assert.Same(FindBreakwater(before).Pipeline.Client, FindBreakwater(after).Pipeline.Client);
@@ -230,7 +251,7 @@ public sealed class DependencyInjectionTests
     public async Task AddBreakwater_TwoNamedClients_OneStateEach()
     {
         var time = new ObservableTimeProvider();
-        var upstream = new ScriptedHandler(time, n => Api.Ok($"req_{n}"));
+        using var upstream = new ScriptedHandler(time, n => Api.Ok($"req_{n}"));
         var services = new ServiceCollection();
         services.AddSingleton<TimeProvider>(time);
         services.AddHttpClient("a").AddBreakwater().ConfigurePrimaryHttpMessageHandler(() => upstream);
@@ -238,8 +259,10 @@ public sealed class DependencyInjectionTests
         using var provider = services.BuildServiceProvider();
         var factory = provider.GetRequiredService<IHttpClientFactory>();
 
-        using var a = await TimeLoop.Run(time, factory.CreateClient("a").SendAsync(Api.Request()), TimeSpan.FromMilliseconds(5));
-        using var b = await TimeLoop.Run(time, factory.CreateClient("b").SendAsync(Api.Request()), TimeSpan.FromMilliseconds(5));
+        using var aRequest = Api.Request();
+        using var a = await TimeLoop.Run(time, factory.CreateClient("a").SendAsync(aRequest), TimeSpan.FromMilliseconds(5));
+        using var request = Api.Request();
+        using var b = await TimeLoop.Run(time, factory.CreateClient("b").SendAsync(request), TimeSpan.FromMilliseconds(5));
 
         var states = provider.GetRequiredService<BreakwaterRegistry>().Clients.OrderBy(c => c.Name, StringComparer.Ordinal).ToArray();
         Assert.Equal(["a", "b"], states.Select(s => s.Name));
@@ -259,7 +282,8 @@ public sealed class DependencyInjectionTests
         using var attempts = new MetricCollector<long>(factory, "Breakwater", "breakwater.attempts");
 
         using var client = provider.GetRequiredService<IHttpClientFactory>().CreateClient(ClientName);
-        using var response = await TimeLoop.Run(time, client.SendAsync(Api.Request(), CancellationToken.None), TimeSpan.FromMilliseconds(5));
+        using var request = Api.Request();
+        using var response = await TimeLoop.Run(time, client.SendAsync(request, CancellationToken.None), TimeSpan.FromMilliseconds(5));
 
         Assert.Same(factory, provider.GetRequiredService<BreakwaterRegistry>().Metrics.Meter.Scope);
         var measurement = Assert.Single(attempts.GetMeasurementSnapshot());

@@ -22,7 +22,9 @@ public sealed class RequestBodyContentTests
 
             return Task.FromResult(script(n));
         });
+        #pragma warning disable CA2000 // Ownership moves to the returned HttpMessageInvoker, which disposes the handler chain.
         return (new HttpMessageInvoker(new BreakwaterHandler(new BreakwaterOptions(), time, new FixedRandom(0)) { InnerHandler = upstream }), sent, upstream, time);
+        #pragma warning restore CA2000
     }
 
     private static HttpRequestMessage GatewayRequest(params (string Name, string Value)[] extra)
@@ -73,7 +75,8 @@ public sealed class RequestBodyContentTests
         var upstream = new ScriptedHandler(time, (n, _, _) => n == 0
             ? Task.FromException<HttpResponseMessage>(new HttpRequestException("connection reset"))
             : Task.FromResult(Api.Ok("req_good")));
-        using var invoker = new HttpMessageInvoker(new BreakwaterHandler(new BreakwaterOptions(), time, new FixedRandom(0)) { InnerHandler = upstream });
+        using var breakwaterHandler = new BreakwaterHandler(new BreakwaterOptions(), time, new FixedRandom(0)) { InnerHandler = upstream };
+        using var invoker = new HttpMessageInvoker(breakwaterHandler);
         using var request = GatewayRequest();
 
         using var response = await TimeLoop.Run(time, invoker.SendAsync(request, CancellationToken.None), TimeSpan.FromMilliseconds(5));

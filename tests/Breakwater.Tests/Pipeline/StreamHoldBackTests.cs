@@ -14,11 +14,16 @@ public sealed class StreamHoldBackTests
         var upstream = new ScriptedHandler(time, script);
         var options = new BreakwaterOptions();
         configure?.Invoke(options);
+        #pragma warning disable CA2000 // Ownership moves to the returned HttpMessageInvoker, which disposes the handler chain.
         return (new HttpMessageInvoker(new BreakwaterHandler(options, time, new FixedRandom(0)) { InnerHandler = upstream }), upstream, time);
+        #pragma warning restore CA2000
     }
 
-    private static Task<HttpResponseMessage> Send((HttpMessageInvoker Invoker, ScriptedHandler Upstream, FakeTimeProvider Time) sut) =>
-        TimeLoop.Run(sut.Time, sut.Invoker.SendAsync(Api.Request(stream: true), CancellationToken.None), TimeSpan.FromMilliseconds(5));
+    private static async Task<HttpResponseMessage> Send((HttpMessageInvoker Invoker, ScriptedHandler Upstream, FakeTimeProvider Time) sut)
+    {
+        using var request = Api.Request(stream: true);
+        return await TimeLoop.Run(sut.Time, sut.Invoker.SendAsync(request, CancellationToken.None), TimeSpan.FromMilliseconds(5));
+    }
 
     private static int Count(string text, string what) => (text.Length - text.Replace(what, "", StringComparison.Ordinal).Length) / what.Length;
 
@@ -142,11 +147,13 @@ public sealed class StreamHoldBackTests
         var pipe = new Pipe();
         var time = new ObservableTimeProvider();
         var upstream = new ScriptedHandler(time, n => Api.Sse("req_live", pipe.Reader.AsStream()));
-        using var invoker = new HttpMessageInvoker(new BreakwaterHandler(new BreakwaterOptions(), time) { InnerHandler = upstream });
+        using var breakwaterHandler = new BreakwaterHandler(new BreakwaterOptions(), time) { InnerHandler = upstream };
+        using var invoker = new HttpMessageInvoker(breakwaterHandler);
         await pipe.Writer.WriteAsync(Encoding.UTF8.GetBytes(Api.MessageStart() + Api.BlockStart + Api.Delta("first")));
 
-        using var response = await invoker.SendAsync(Api.Request(stream: true), CancellationToken.None);
-        var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+        using var request = Api.Request(stream: true);
+        using var response = await invoker.SendAsync(request, CancellationToken.None);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
         var seen = new StringBuilder();
         while (!seen.ToString().Contains("first", StringComparison.Ordinal))
         {

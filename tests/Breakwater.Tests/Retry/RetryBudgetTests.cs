@@ -108,11 +108,13 @@ public sealed class RetryBudgetTests
         options.CircuitBreaker.Enabled = false;
         options.Throttle.Enabled = false;
         options.Concurrency.Enabled = false;
-        using var invoker = new HttpMessageInvoker(new BreakwaterHandler(options, time, new Random(7)) { InnerHandler = upstream });
+        using var breakwaterHandler = new BreakwaterHandler(options, time, new Random(7)) { InnerHandler = upstream };
+        using var invoker = new HttpMessageInvoker(breakwaterHandler);
         var calls = new List<Task<HttpResponseMessage>>();
         for (var i = 0; i < 1000; i++)
         {
-            calls.Add(invoker.SendAsync(Api.Request(), CancellationToken.None));
+            using var request = Api.Request();
+            calls.Add(invoker.SendAsync(request, CancellationToken.None));
             time.Advance(TimeSpan.FromMilliseconds(10));
         }
 

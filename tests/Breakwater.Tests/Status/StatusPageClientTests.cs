@@ -4,17 +4,31 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace Breakwater.Tests.Status;
 
-public class StatusPageClientTests
+public sealed class StatusPageClientTests : IDisposable
 {
+    private readonly List<HttpClient> _clients = [];
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 3, 2, 9, 15, 0, TimeSpan.Zero));
 
-    private StatusPageClient CreateSut(StubStatusHandler handler, StatusPageOptions? options = null) =>
-        new(new HttpClient(handler), options ?? new StatusPageOptions { BaseUrl = new Uri("http://127.0.0.1:9/") }, _time);
+    private StatusPageClient CreateSut(StubStatusHandler handler, StatusPageOptions? options = null)
+    {
+        // A StatusPageClient does not own an HttpClient it is given; the test class does (and the client its handler).
+        var http = new HttpClient(handler);
+        _clients.Add(http);
+        return new(http, options ?? new StatusPageOptions { BaseUrl = new Uri("http://127.0.0.1:9/") }, _time);
+    }
+
+    public void Dispose()
+    {
+        foreach (var http in _clients)
+        {
+            http.Dispose();
+        }
+    }
 
     [Fact]
     public async Task GetSummaryAsync_Operational_RequestsSummaryPath()
     {
-        var handler = StubStatusHandler.Json(() => StatusFixtures.SummaryOperational);
+        using var handler = StubStatusHandler.Json(() => StatusFixtures.SummaryOperational);
         using var sut = CreateSut(handler, new StatusPageOptions { BaseUrl = new Uri("http://127.0.0.1:9/status") });
 
         var result = await sut.GetSummaryAsync();
@@ -27,7 +41,7 @@ public class StatusPageClientTests
     [Fact]
     public async Task GetSummaryAsync_WithinCacheDuration_FetchesOnce()
     {
-        var handler = StubStatusHandler.Json(() => StatusFixtures.SummaryOperational);
+        using var handler = StubStatusHandler.Json(() => StatusFixtures.SummaryOperational);
         using var sut = CreateSut(handler);
 
         await sut.GetSummaryAsync();
@@ -40,7 +54,7 @@ public class StatusPageClientTests
     [Fact]
     public async Task GetSummaryAsync_AfterCacheDuration_FetchesAgain()
     {
-        var handler = StubStatusHandler.Json(() => StatusFixtures.SummaryOperational);
+        using var handler = StubStatusHandler.Json(() => StatusFixtures.SummaryOperational);
         using var sut = CreateSut(handler);
 
         await sut.GetSummaryAsync();
@@ -53,7 +67,7 @@ public class StatusPageClientTests
     [Fact]
     public async Task GetSummaryAsync_CacheBelowMinimum_StillCachesThirtySeconds()
     {
-        var handler = StubStatusHandler.Json(() => StatusFixtures.SummaryOperational);
+        using var handler = StubStatusHandler.Json(() => StatusFixtures.SummaryOperational);
         using var sut = CreateSut(handler, new StatusPageOptions { BaseUrl = new Uri("http://127.0.0.1:9/"), CacheDuration = TimeSpan.FromSeconds(1) });
 
         await sut.GetSummaryAsync();
@@ -68,7 +82,7 @@ public class StatusPageClientTests
     [InlineData(HttpStatusCode.NotFound, "http 404")]
     public async Task GetSummaryAsync_ErrorStatus_ReadsAsUnknown(HttpStatusCode status, string reason)
     {
-        var handler = StubStatusHandler.Json(() => "<html>oops</html>", status);
+        using var handler = StubStatusHandler.Json(() => "<html>oops</html>", status);
         using var sut = CreateSut(handler);
 
         var result = await sut.GetSummaryAsync();
@@ -80,7 +94,7 @@ public class StatusPageClientTests
     [Fact]
     public async Task GetSummaryAsync_ConnectionRefused_ReadsAsUnknownAndIsCached()
     {
-        var handler = new StubStatusHandler((_, _) => throw new HttpRequestException(HttpRequestError.ConnectionError, "refused"));
+        using var handler = new StubStatusHandler((_, _) => throw new HttpRequestException(HttpRequestError.ConnectionError, "refused"));
         using var sut = CreateSut(handler);
 
         var first = await sut.GetSummaryAsync();
@@ -95,7 +109,7 @@ public class StatusPageClientTests
     [Fact]
     public async Task GetSummaryAsync_UnexpectedException_ReadsAsUnknown()
     {
-        var handler = new StubStatusHandler((_, _) => throw new InvalidOperationException("boom"));
+        using var handler = new StubStatusHandler((_, _) => throw new InvalidOperationException("boom"));
         using var sut = CreateSut(handler);
 
         var result = await sut.GetSummaryAsync();
@@ -108,7 +122,7 @@ public class StatusPageClientTests
     public async Task GetSummaryAsync_PageHangs_TimesOutAfterThreeSecondsOfFakeTime()
     {
         var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var handler = new StubStatusHandler(async (_, ct) =>
+        using var handler = new StubStatusHandler(async (_, ct) =>
         {
             entered.SetResult();
             await Task.Delay(Timeout.InfiniteTimeSpan, ct);
@@ -129,7 +143,7 @@ public class StatusPageClientTests
     [Fact]
     public async Task GetSummaryAsync_CallerCancels_ReturnsUnknownWithoutThrowing()
     {
-        var handler = new StubStatusHandler(async (_, ct) =>
+        using var handler = new StubStatusHandler(async (_, ct) =>
         {
             await Task.Delay(Timeout.InfiniteTimeSpan, ct);
             throw new InvalidOperationException("unreachable");
@@ -149,7 +163,7 @@ public class StatusPageClientTests
     public async Task GetSummaryAsync_DocumentTooLarge_ReadsAsUnknown()
     {
         var huge = "{\"status\":{\"indicator\":\"none\"},\"pad\":\"" + new string('x', 5000) + "\"}";
-        var handler = StubStatusHandler.Json(() => huge);
+        using var handler = StubStatusHandler.Json(() => huge);
         using var sut = CreateSut(handler, new StatusPageOptions { BaseUrl = new Uri("http://127.0.0.1:9/"), MaxDocumentBytes = 1024 });
 
         var result = await sut.GetSummaryAsync();
@@ -161,7 +175,7 @@ public class StatusPageClientTests
     [Fact]
     public async Task GetIncidentsAsync_AndUnresolved_UseTheirOwnPathsAndCaches()
     {
-        var handler = StubStatusHandler.Json(() => StatusFixtures.IncidentsList);
+        using var handler = StubStatusHandler.Json(() => StatusFixtures.IncidentsList);
         using var sut = CreateSut(handler);
 
         var all = await sut.GetIncidentsAsync();

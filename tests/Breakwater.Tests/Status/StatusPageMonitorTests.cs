@@ -3,16 +3,31 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace Breakwater.Tests.Status;
 
-public class StatusPageMonitorTests
+public sealed class StatusPageMonitorTests : IDisposable
 {
+    private readonly List<IDisposable> _owned = [];
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 3, 2, 9, 15, 0, TimeSpan.Zero));
     private string _document = StatusFixtures.SummaryWithIncident;
 
     private (StatusPageMonitor Monitor, StubStatusHandler Handler, StatusPageClient Client) CreateSut()
     {
+        // The test class owns the chain: the HttpClient (and through it the handler), the client and the monitor.
         var handler = StubStatusHandler.Json(() => _document);
-        var client = new StatusPageClient(new HttpClient(handler), new StatusPageOptions { BaseUrl = new Uri("http://127.0.0.1:9/") }, _time);
-        return (new StatusPageMonitor(client, _time), handler, client);
+        var http = new HttpClient(handler);
+        _owned.Add(http);
+        var client = new StatusPageClient(http, new StatusPageOptions { BaseUrl = new Uri("http://127.0.0.1:9/") }, _time);
+        _owned.Add(client);
+        var monitor = new StatusPageMonitor(client, _time);
+        _owned.Add(monitor);
+        return (monitor, handler, client);
+    }
+
+    public void Dispose()
+    {
+        for (var i = _owned.Count - 1; i >= 0; i--)
+        {
+            _owned[i].Dispose();
+        }
     }
 
     [Fact]

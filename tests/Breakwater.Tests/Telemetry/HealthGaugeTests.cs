@@ -14,14 +14,16 @@ public sealed class HealthGaugeTests
         var time = new ObservableTimeProvider();
         using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
         var meters = services.GetRequiredService<IMeterFactory>();
-        using var invoker = new HttpMessageInvoker(new BreakwaterHandler(new BreakwaterOptions { Name = name }, time, meterFactory: meters)
+        using var breakwaterHandler = new BreakwaterHandler(new BreakwaterOptions { Name = name }, time, meterFactory: meters)
         {
             InnerHandler = new ScriptedHandler(time, n => Api.Ok($"req_{n}")),
-        });
+        };
+        using var invoker = new HttpMessageInvoker(breakwaterHandler);
         using var limit = new MetricCollector<int>(meters, "Breakwater", "breakwater.concurrency.limit");
         using var breaker = new MetricCollector<int>(meters, "Breakwater", "breakwater.breaker.state");
 
-        using var response = await invoker.SendAsync(Api.Request(), CancellationToken.None);
+        using var request = Api.Request();
+        using var response = await invoker.SendAsync(request, CancellationToken.None);
         limit.RecordObservableInstruments();
         breaker.RecordObservableInstruments();
 

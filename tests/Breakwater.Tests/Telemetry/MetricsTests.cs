@@ -1,4 +1,3 @@
-using Breakwater.Telemetry;
 using Breakwater.Tests.TestKit;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 
@@ -23,7 +22,9 @@ public sealed class MetricsTests
             Upstream = new ScriptedHandler(Time, script);
             var options = new BreakwaterOptions { Name = Name };
             configure?.Invoke(options);
+            #pragma warning disable CA2000 // Ownership moves to Invoker, which disposes the handler chain; Dispose disposes Invoker.
             var handler = new BreakwaterHandler(options, Time, new FixedRandom(0)) { InnerHandler = Upstream };
+            #pragma warning restore CA2000
             Invoker = new HttpMessageInvoker(handler);
 
             // A handler made on its own has a meter of its own: no other test's measurements reach these collectors.
@@ -52,14 +53,15 @@ public sealed class MetricsTests
         {
             for (var i = 0; i < calls; i++)
             {
-                using var response = await TimeLoop.Run(Time, Invoker.SendAsync(Api.Request(), CancellationToken.None), TimeSpan.FromMilliseconds(5));
+                using var request = Api.Request();
+                using var response = await TimeLoop.Run(Time, Invoker.SendAsync(request, CancellationToken.None), TimeSpan.FromMilliseconds(5));
             }
         }
 
         /// <summary>This test's measurements of <paramref name="collector"/>.</summary>
-        public IReadOnlyList<CollectedMeasurement<T>> Mine<T>(MetricCollector<T> collector)
+        public List<CollectedMeasurement<T>> Mine<T>(MetricCollector<T> collector)
             where T : struct =>
-            collector.GetMeasurementSnapshot().Where(m => m.Tags.TryGetValue("client", out var c) && Name.Equals(c as string, StringComparison.Ordinal)).ToArray();
+            collector.GetMeasurementSnapshot().Where(m => m.Tags.TryGetValue("client", out var c) && Name.Equals(c as string, StringComparison.Ordinal)).ToList();
 
         public IEnumerable<KeyValuePair<string, object?>> AllMyTags() =>
             _all.SelectMany(c => Mine(c)).SelectMany(m => m.Tags).Concat(Mine(Duration).SelectMany(m => m.Tags));

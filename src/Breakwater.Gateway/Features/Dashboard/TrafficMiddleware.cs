@@ -7,7 +7,7 @@ internal sealed class TrafficMiddleware(RequestDelegate next, TrafficRecorder re
 {
     public async Task InvokeAsync(HttpContext context)
     {
-        if (!HttpMethods.IsPost(context.Request.Method) || !context.Request.Path.StartsWithSegments("/v1/messages"))
+        if (!HttpMethods.IsPost(context.Request.Method) || !context.Request.Path.StartsWithSegments("/v1/messages", StringComparison.OrdinalIgnoreCase))
         {
             await next(context);
             return;

@@ -12,7 +12,7 @@ internal sealed class IncidentHeaderMiddleware(RequestDelegate next, StatusPageM
 {
     public Task InvokeAsync(HttpContext context)
     {
-        if (context.Request.Path.StartsWithSegments("/v1"))
+        if (context.Request.Path.StartsWithSegments("/v1", StringComparison.OrdinalIgnoreCase))
         {
             context.Response.OnStarting(static state =>
             {

@@ -3,7 +3,6 @@ using Breakwater.State;
 using Breakwater.Deferral;
 using Breakwater.Gateway.Features.Auth;
 using Breakwater.Gateway.Features.Proxy;
-using Breakwater.Health;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -62,24 +61,41 @@ internal sealed class DeferralRuntime : IHostedService, IAsyncDisposable, IDispo
         {
             if (_store is null && !_stopped)
             {
+                #pragma warning disable CA2000 // Ownership moves to _store (published with Volatile.Write) once the worker runs, and DisposeAsync disposes it; a failed start disposes it below.
                 var store = new SqliteDeferredJobStore(Settings.FullPath, _time, _meters);
-                var worker = new DeferralWorker(
-                    store,
-                    _upstream.Pipeline,
-                    () => HealthSnapshot.Of(_upstream.State),
-                    new DeferralWorkerOptions
+                #pragma warning restore CA2000
+                DeferralWorker? worker = null;
+                try
+                {
+                    worker = new DeferralWorker(
+                        store,
+                        _upstream.Pipeline,
+                        () => HealthSnapshot.Of(_upstream.State),
+                        new DeferralWorkerOptions
+                        {
+                            MaxInFlight = Settings.MaxInFlight,
+                            PollInterval = Settings.PollInterval,
+                            QuietPeriod = Settings.QuietPeriod,
+                            Retention = Settings.Retention,
+                            UpstreamBaseAddress = _upstream.BaseAddress,
+                            PrepareRequest = PrepareAsync,
+                        },
+                        _time,
+                        _loggers.CreateLogger<DeferralWorker>(),
+                        _meters);
+                    await worker.StartAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch
+                {
+                    if (worker is not null)
                     {
-                        MaxInFlight = Settings.MaxInFlight,
-                        PollInterval = Settings.PollInterval,
-                        QuietPeriod = Settings.QuietPeriod,
-                        Retention = Settings.Retention,
-                        UpstreamBaseAddress = _upstream.BaseAddress,
-                        PrepareRequest = PrepareAsync,
-                    },
-                    _time,
-                    _loggers.CreateLogger<DeferralWorker>(),
-                    _meters);
-                await worker.StartAsync(cancellationToken).ConfigureAwait(false);
+                        await worker.DisposeAsync().ConfigureAwait(false);
+                    }
+
+                    store.Dispose();
+                    throw;
+                }
+
                 _worker = worker;
                 Volatile.Write(ref _store, store);
             }
@@ -140,6 +156,7 @@ internal sealed class DeferralRuntime : IHostedService, IAsyncDisposable, IDispo
 
         _worker = null;
         _store?.Dispose();
+        _open.Dispose();
     }
 
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();

@@ -1,5 +1,4 @@
 using Breakwater.Anthropic;
-using Breakwater.Deferral;
 using Breakwater.Gateway.Features.Proxy;
 using Breakwater.Gateway.Hosting;
 using Microsoft.AspNetCore.Builder;

@@ -1,10 +1,8 @@
-using System.Diagnostics;
 using System.Globalization;
 using Breakwater.Anthropic;
 using Breakwater.Gateway.Features.Jobs;
 using Breakwater.Gateway.Hosting;
 using Breakwater.Pipeline;
-using Breakwater.Retry;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;

@@ -1,6 +1,5 @@
 using Breakwater.State;
 using System.Net;
-using Breakwater.Pipeline;
 using Breakwater.Telemetry;
 using Microsoft.Extensions.Logging;
 
@@ -35,7 +34,9 @@ internal sealed class UpstreamClient : IDisposable
         };
 
         Forwarder = new HttpMessageInvoker(_sockets, disposeHandler: false);
+        #pragma warning disable CA2000 // Ownership moves to Pipeline: HttpMessageInvoker(handler, disposeHandler: true) disposes it, and Dispose disposes Pipeline.
         var handler = CreatePipelineHandler(options.Breakwater, time, random, loggerFactory, incidentSink, _sockets);
+        #pragma warning restore CA2000
         State = handler.Pipeline.Client;
         Pipeline = new HttpMessageInvoker(handler, disposeHandler: true);
     }

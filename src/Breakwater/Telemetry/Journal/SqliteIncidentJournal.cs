@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Diagnostics.Metrics;
 using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
@@ -23,7 +24,9 @@ public sealed class SqliteIncidentJournal : IIncidentSink, IDisposable, IAsyncDi
     private readonly ILogger _logger;
     private readonly Channel<object> _queue;
     private readonly Task _writer;
+    [SuppressMessage("Usage", "CA2213:Disposable fields should be disposed", Justification = "Owned by the writer loop: opened and closed on it (CloseConnection in WriteLoopAsync's finally); Dispose completes the queue and waits for that loop.")]
     private SqliteConnection? _connection;
+    [SuppressMessage("Usage", "CA2213:Disposable fields should be disposed", Justification = "Owned by the writer loop with _connection and closed with it (CloseConnection).")]
     private SqliteCommand? _insert;
     private DateTimeOffset _lastPrune = DateTimeOffset.MinValue;
     private long _sincePrune;
@@ -86,10 +89,12 @@ public sealed class SqliteIncidentJournal : IIncidentSink, IDisposable, IAsyncDi
                 }
             }
         }
+        #pragma warning disable CA1031 // Catch-all by design: the contract is never-throws: a journal problem must never become the caller's problem.
         catch (Exception)
         {
             // The contract is "never throws": a journal problem must never become the caller's problem.
         }
+        #pragma warning restore CA1031
     }
 
     /// <summary>Waits until everything recorded before this call has been written (or dropped).</summary>
@@ -174,10 +179,12 @@ public sealed class SqliteIncidentJournal : IIncidentSink, IDisposable, IAsyncDi
                 }
             }
         }
+        #pragma warning disable CA1031 // Catch-all by design: the background writer logs and closes; a journal problem must never surface to callers.
         catch (Exception ex)
         {
             JournalLog.WriteFailed(_logger, ex.GetType().Name, 0);
         }
+        #pragma warning restore CA1031
         finally
         {
             CloseConnection();

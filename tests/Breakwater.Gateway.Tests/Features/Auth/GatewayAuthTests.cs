@@ -25,7 +25,8 @@ public sealed class GatewayAuthTests
     {
         await using var sut = await CreateSut(managed: false);
 
-        using var response = await sut.Client.SendAsync(GatewayHarness.Post("/v1/messages", GatewayHarness.MessagesBody, ("x-api-key", ClientKey)));
+        using var request = GatewayHarness.Post("/v1/messages", GatewayHarness.MessagesBody, ("x-api-key", ClientKey));
+        using var response = await sut.Client.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(ClientKey, sut.Upstream.Single().Header("x-api-key"));
@@ -36,7 +37,8 @@ public sealed class GatewayAuthTests
     {
         await using var sut = await CreateSut(managed: false);
 
-        using var response = await sut.Client.SendAsync(GatewayHarness.Post("/v1/messages", GatewayHarness.MessagesBody, ("Authorization", "Bearer " + ClientKey)));
+        using var request = GatewayHarness.Post("/v1/messages", GatewayHarness.MessagesBody, ("Authorization", "Bearer " + ClientKey));
+        using var response = await sut.Client.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("Bearer " + ClientKey, sut.Upstream.Single().Header("authorization"));
@@ -47,7 +49,8 @@ public sealed class GatewayAuthTests
     {
         await using var sut = await CreateSut(managed: true);
 
-        using var response = await sut.Client.SendAsync(GatewayHarness.Post("/v1/messages", GatewayHarness.MessagesBody, ("x-api-key", GatewayKey)));
+        using var request = GatewayHarness.Post("/v1/messages", GatewayHarness.MessagesBody, ("x-api-key", GatewayKey));
+        using var response = await sut.Client.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var seen = sut.Upstream.Single();
@@ -60,7 +63,8 @@ public sealed class GatewayAuthTests
     {
         await using var sut = await CreateSut(managed: true);
 
-        using var response = await sut.Client.SendAsync(GatewayHarness.Post("/v1/messages", GatewayHarness.MessagesBody, ("Authorization", "Bearer " + GatewayKey)));
+        using var request = GatewayHarness.Post("/v1/messages", GatewayHarness.MessagesBody, ("Authorization", "Bearer " + GatewayKey));
+        using var response = await sut.Client.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var seen = sut.Upstream.Single();
@@ -78,7 +82,8 @@ public sealed class GatewayAuthTests
     {
         await using var sut = await CreateSut(managed: true);
 
-        using var response = await sut.Client.SendAsync(GatewayHarness.Post("/v1/messages", GatewayHarness.MessagesBody, (header, value)));
+        using var request = GatewayHarness.Post("/v1/messages", GatewayHarness.MessagesBody, (header, value));
+        using var response = await sut.Client.SendAsync(request);
 
         await ErrorBody.AssertGatewayErrorAsync(response, 401, "authentication_error");
         Assert.Empty(sut.Upstream.Requests);
@@ -101,7 +106,8 @@ public sealed class GatewayAuthTests
         await using var sut = await CreateSut(managed: true);
 
         using var health = await sut.Client.GetAsync("/healthz");
-        using var head = await sut.Client.SendAsync(new HttpRequestMessage(HttpMethod.Head, "/"));
+        using var request = new HttpRequestMessage(HttpMethod.Head, "/");
+        using var head = await sut.Client.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
         Assert.Equal(HttpStatusCode.OK, head.StatusCode);
@@ -115,9 +121,12 @@ public sealed class GatewayAuthTests
         await using var sut = await CreateSut(managed);
         sut.Upstream.Enqueue(FakeUpstream.Overloaded(), FakeUpstream.Json(401, """{"type":"error","error":{"type":"authentication_error","message":"invalid x-api-key"}}"""));
 
-        using var a = await sut.Client.SendAsync(GatewayHarness.Post("/v1/messages", GatewayHarness.MessagesBody, ("x-api-key", managed ? GatewayKey : ClientKey)));
-        using var b = await sut.Client.SendAsync(GatewayHarness.Post("/v1/messages", GatewayHarness.MessagesBody, ("Authorization", "Bearer " + ClientKey)));
-        using var c = await sut.Client.SendAsync(GatewayHarness.Post("/v1/messages", "{not json", ("x-api-key", ClientKey)));
+        using var aRequest = GatewayHarness.Post("/v1/messages", GatewayHarness.MessagesBody, ("x-api-key", managed ? GatewayKey : ClientKey));
+        using var a = await sut.Client.SendAsync(aRequest);
+        using var bRequest = GatewayHarness.Post("/v1/messages", GatewayHarness.MessagesBody, ("Authorization", "Bearer " + ClientKey));
+        using var b = await sut.Client.SendAsync(bRequest);
+        using var request = GatewayHarness.Post("/v1/messages", "{not json", ("x-api-key", ClientKey));
+        using var c = await sut.Client.SendAsync(request);
         using var d = await sut.Client.GetAsync("/v1/models");
 
         var logs = sut.AllLogText();

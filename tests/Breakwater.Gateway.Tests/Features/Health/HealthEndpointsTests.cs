@@ -24,7 +24,8 @@ public sealed class HealthEndpointsTests
     {
         await using var sut = await CreateSut();
 
-        using var response = await sut.Client.SendAsync(new HttpRequestMessage(HttpMethod.Head, "/"));
+        using var request = new HttpRequestMessage(HttpMethod.Head, "/");
+        using var response = await sut.Client.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Empty(sut.Upstream.Requests);

@@ -130,14 +130,16 @@ public sealed class ClientRetryDetectorTests
     private static async Task<HttpResponseMessage> OverloadedOnceAsync(GatewayHarness sut)
     {
         sut.Upstream.Enqueue(FakeUpstream.Overloaded());
-        return await sut.Client.SendAsync(GatewayHarness.Post("/v1/messages", """{"model":"claude-sonnet-4-5","max_tokens":1,"messages":[{"role":"user","content":"other"}]}"""));
+        using var request = GatewayHarness.Post("/v1/messages", """{"model":"claude-sonnet-4-5","max_tokens":1,"messages":[{"role":"user","content":"other"}]}""");
+        return await sut.Client.SendAsync(request);
     }
 
     [Fact]
     public async Task Gateway_StainlessRetryCount_DrawsOnRetryBudget()
     {
         await using var sut = await CreateBudgetSut();
-        using var clientRetry = await sut.Client.SendAsync(GatewayHarness.Post("/v1/messages", GatewayHarness.MessagesBody, ("x-stainless-retry-count", "1")));
+        using var request = GatewayHarness.Post("/v1/messages", GatewayHarness.MessagesBody, ("x-stainless-retry-count", "1"));
+        using var clientRetry = await sut.Client.SendAsync(request);
         Assert.Equal(HttpStatusCode.OK, clientRetry.StatusCode);
 
         using var later = await OverloadedOnceAsync(sut);
@@ -151,8 +153,10 @@ public sealed class ClientRetryDetectorTests
     {
         await using var sut = await CreateBudgetSut();
         sut.Upstream.Enqueue(FakeUpstream.Json(400, """{"type":"error","error":{"type":"invalid_request_error","message":"x"}}"""));
-        using var first = await sut.Client.SendAsync(GatewayHarness.Post("/v1/messages", GatewayHarness.MessagesBody, ("x-stainless-retry-count", "0")));
-        using var repeat = await sut.Client.SendAsync(GatewayHarness.Post("/v1/messages", GatewayHarness.MessagesBody, ("x-stainless-retry-count", "0")));
+        using var firstRequest = GatewayHarness.Post("/v1/messages", GatewayHarness.MessagesBody, ("x-stainless-retry-count", "0"));
+        using var first = await sut.Client.SendAsync(firstRequest);
+        using var request = GatewayHarness.Post("/v1/messages", GatewayHarness.MessagesBody, ("x-stainless-retry-count", "0"));
+        using var repeat = await sut.Client.SendAsync(request);
         Assert.Equal(HttpStatusCode.OK, repeat.StatusCode);
 
         using var later = await OverloadedOnceAsync(sut);
@@ -164,8 +168,10 @@ public sealed class ClientRetryDetectorTests
     public async Task Gateway_RepeatedBodyAfterSuccess_IsANewCall()
     {
         await using var sut = await CreateBudgetSut();
-        using var first = await sut.Client.SendAsync(GatewayHarness.Post("/v1/messages", GatewayHarness.MessagesBody));
-        using var again = await sut.Client.SendAsync(GatewayHarness.Post("/v1/messages", GatewayHarness.MessagesBody));
+        using var firstRequest = GatewayHarness.Post("/v1/messages", GatewayHarness.MessagesBody);
+        using var first = await sut.Client.SendAsync(firstRequest);
+        using var request = GatewayHarness.Post("/v1/messages", GatewayHarness.MessagesBody);
+        using var again = await sut.Client.SendAsync(request);
 
         using var later = await OverloadedOnceAsync(sut);
 

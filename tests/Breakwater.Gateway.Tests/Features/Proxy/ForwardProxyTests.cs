@@ -28,7 +28,8 @@ public sealed class ForwardProxyTests
         await using var sut = await CreateSut();
         sut.Upstream.Default = FakeUpstream.Overloaded(("x-should-retry", "true"));
 
-        using var response = await sut.Client.SendAsync(GatewayHarness.Post("/v1/messages/batches", """{"requests":[]}"""));
+        using var request = GatewayHarness.Post("/v1/messages/batches", """{"requests":[]}""");
+        using var response = await sut.Client.SendAsync(request);
 
         Assert.Equal(529, (int)response.StatusCode);
         Assert.Equal("true", response.Headers.GetValues("x-should-retry").Single());
@@ -41,7 +42,8 @@ public sealed class ForwardProxyTests
         await using var sut = await CreateSut();
         var body = "this is { not json";
 
-        using var response = await sut.Client.SendAsync(GatewayHarness.Post("/v1/files", body));
+        using var request = GatewayHarness.Post("/v1/files", body);
+        using var response = await sut.Client.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(body, FakeUpstream.Utf8(sut.Upstream.Single().Body));
@@ -76,7 +78,8 @@ public sealed class ForwardProxyTests
         await using var sut = await CreateSut();
         sut.Upstream.Default = FakeUpstream.Reset;
 
-        using var response = await sut.Client.SendAsync(GatewayHarness.Post("/v1/messages/batches", """{"requests":[]}"""));
+        using var request = GatewayHarness.Post("/v1/messages/batches", """{"requests":[]}""");
+        using var response = await sut.Client.SendAsync(request);
 
         await ErrorBody.AssertGatewayErrorAsync(response, 502, "api_error");
         Assert.Single(sut.Upstream.Requests);
@@ -97,7 +100,8 @@ public sealed class ForwardProxyTests
     {
         await using var sut = await CreateSut();
 
-        using var response = await sut.Client.SendAsync(new HttpRequestMessage(HttpMethod.Head, "/"));
+        using var request = new HttpRequestMessage(HttpMethod.Head, "/");
+        using var response = await sut.Client.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Empty(sut.Upstream.Requests);

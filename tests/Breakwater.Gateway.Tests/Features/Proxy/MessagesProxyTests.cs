@@ -13,7 +13,8 @@ public sealed class MessagesProxyTests
     {
         await using var sut = await CreateSut();
 
-        using var response = await sut.Client.SendAsync(GatewayHarness.Post("/v1/messages", GatewayHarness.MessagesBody));
+        using var request = GatewayHarness.Post("/v1/messages", GatewayHarness.MessagesBody);
+        using var response = await sut.Client.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(FakeUpstream.MessageJson, await response.Content.ReadAsStringAsync());
@@ -30,7 +31,8 @@ public sealed class MessagesProxyTests
     {
         await using var sut = await CreateSut();
 
-        using var response = await sut.Client.SendAsync(GatewayHarness.Post("/v1/messages?beta=true", GatewayHarness.MessagesBody));
+        using var request = GatewayHarness.Post("/v1/messages?beta=true", GatewayHarness.MessagesBody);
+        using var response = await sut.Client.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("?beta=true", sut.Upstream.Single().Query);
@@ -40,7 +42,7 @@ public sealed class MessagesProxyTests
     public async Task PostMessages_Headers_AnthropicAndStainlessKeptHopByHopDropped()
     {
         await using var sut = await CreateSut();
-        var request = GatewayHarness.Post("/v1/messages", GatewayHarness.MessagesBody,
+        using var request = GatewayHarness.Post("/v1/messages", GatewayHarness.MessagesBody,
             ("anthropic-version", "2023-06-01"),
             ("anthropic-beta", "prompt-caching-2024-07-31"),
             ("x-stainless-os", "Linux"),
@@ -75,7 +77,8 @@ public sealed class MessagesProxyTests
         await using var sut = await CreateSut();
         sut.Upstream.Default = FakeUpstream.Json(200, """{"input_tokens":12}""");
 
-        using var response = await sut.Client.SendAsync(GatewayHarness.Post("/v1/messages/count_tokens", GatewayHarness.MessagesBody));
+        using var request = GatewayHarness.Post("/v1/messages/count_tokens", GatewayHarness.MessagesBody);
+        using var response = await sut.Client.SendAsync(request);
 
         Assert.Equal("""{"input_tokens":12}""", await response.Content.ReadAsStringAsync());
         Assert.Equal("1", response.Headers.GetValues("breakwater-attempts").Single());
@@ -88,7 +91,8 @@ public sealed class MessagesProxyTests
         await using var sut = await CreateSut();
         sut.Upstream.Enqueue(FakeUpstream.Overloaded());
 
-        using var response = await sut.Client.SendAsync(GatewayHarness.Post("/v1/messages", GatewayHarness.MessagesBody));
+        using var request = GatewayHarness.Post("/v1/messages", GatewayHarness.MessagesBody);
+        using var response = await sut.Client.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(FakeUpstream.MessageJson, await response.Content.ReadAsStringAsync());
@@ -103,7 +107,8 @@ public sealed class MessagesProxyTests
     {
         await using var sut = await CreateSut();
 
-        using var response = await sut.Client.SendAsync(GatewayHarness.Post("/v1/messages", GatewayHarness.MessagesBody, ("Accept-Encoding", "gzip")));
+        using var request = GatewayHarness.Post("/v1/messages", GatewayHarness.MessagesBody, ("Accept-Encoding", "gzip"));
+        using var response = await sut.Client.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Null(sut.Upstream.Single().Header("accept-encoding"));
@@ -114,7 +119,8 @@ public sealed class MessagesProxyTests
     {
         await using var sut = await CreateSut();
 
-        using var response = await sut.Client.SendAsync(GatewayHarness.Post("/v1/messages", """{"model":"claude-sonnet-4-5", "messages": [}"""));
+        using var request = GatewayHarness.Post("/v1/messages", """{"model":"claude-sonnet-4-5", "messages": [}""");
+        using var response = await sut.Client.SendAsync(request);
 
         await ErrorBody.AssertGatewayErrorAsync(response, 400, "invalid_request_error");
         Assert.Empty(sut.Upstream.Requests);
@@ -129,7 +135,8 @@ public sealed class MessagesProxyTests
     {
         await using var sut = await CreateSut();
 
-        using var response = await sut.Client.SendAsync(GatewayHarness.Post("/v1/messages", body));
+        using var request = GatewayHarness.Post("/v1/messages", body);
+        using var response = await sut.Client.SendAsync(request);
 
         await ErrorBody.AssertGatewayErrorAsync(response, 400, "invalid_request_error");
         Assert.Empty(sut.Upstream.Requests);
@@ -188,7 +195,8 @@ public sealed class MessagesProxyTests
     {
         await using var sut = await CreateSut();
 
-        using var response = await sut.Client.SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
+        using var request = new HttpRequestMessage(new HttpMethod(method), path);
+        using var response = await sut.Client.SendAsync(request);
 
         await ErrorBody.AssertGatewayErrorAsync(response, 404, "not_found_error");
         Assert.Empty(sut.Upstream.Requests);

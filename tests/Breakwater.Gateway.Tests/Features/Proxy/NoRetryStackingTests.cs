@@ -14,7 +14,8 @@ public sealed class NoRetryStackingTests
         await using var sut = await CreateSut(o => o.Breakwater.Retry.Overloaded.MaxRetries = 1);
         sut.Upstream.Default = FakeUpstream.Overloaded(("x-should-retry", "true"));
 
-        using var response = await sut.Client.SendAsync(GatewayHarness.Post("/v1/messages", GatewayHarness.MessagesBody));
+        using var request = GatewayHarness.Post("/v1/messages", GatewayHarness.MessagesBody);
+        using var response = await sut.Client.SendAsync(request);
 
         Assert.Equal(529, (int)response.StatusCode);
         Assert.Equal("false", response.Headers.GetValues("x-should-retry").Single());
@@ -30,7 +31,8 @@ public sealed class NoRetryStackingTests
         await using var sut = await CreateSut();
         sut.Upstream.Default = FakeUpstream.Html503;
 
-        using var response = await sut.Client.SendAsync(GatewayHarness.Post("/v1/messages", GatewayHarness.MessagesBody));
+        using var request = GatewayHarness.Post("/v1/messages", GatewayHarness.MessagesBody);
+        using var response = await sut.Client.SendAsync(request);
 
         Assert.Equal(503, (int)response.StatusCode);
         Assert.Equal("false", response.Headers.GetValues("x-should-retry").Single());
@@ -44,7 +46,8 @@ public sealed class NoRetryStackingTests
         await using var sut = await CreateSut(o => o.Breakwater.Retry.RateLimited.MaxRetries = 0);
         sut.Upstream.Default = FakeUpstream.Json(429, """{"type":"error","error":{"type":"rate_limit_error","message":"slow down"},"request_id":"req_up_429"}""", ("retry-after", "30"));
 
-        using var response = await sut.Client.SendAsync(GatewayHarness.Post("/v1/messages", GatewayHarness.MessagesBody));
+        using var request = GatewayHarness.Post("/v1/messages", GatewayHarness.MessagesBody);
+        using var response = await sut.Client.SendAsync(request);
 
         Assert.Equal(429, (int)response.StatusCode);
         Assert.Equal("30", response.Headers.GetValues("retry-after").Single());
@@ -57,7 +60,8 @@ public sealed class NoRetryStackingTests
         await using var sut = await CreateSut();
         sut.Upstream.Default = FakeUpstream.Json(400, """{"type":"error","error":{"type":"invalid_request_error","message":"max_tokens"},"request_id":"req_up_400"}""");
 
-        using var response = await sut.Client.SendAsync(GatewayHarness.Post("/v1/messages", GatewayHarness.MessagesBody));
+        using var request = GatewayHarness.Post("/v1/messages", GatewayHarness.MessagesBody);
+        using var response = await sut.Client.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.False(response.Headers.Contains("x-should-retry"));

@@ -18,7 +18,8 @@ public sealed class StreamingTests
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         sut.Upstream.Default = FakeUpstream.Stream(release);
 
-        using var response = await sut.Client.SendAsync(GatewayHarness.Post("/v1/messages", GatewayHarness.StreamBody), HttpCompletionOption.ResponseHeadersRead);
+        using var request = GatewayHarness.Post("/v1/messages", GatewayHarness.StreamBody);
+        using var response = await sut.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.StartsWith("text/event-stream", response.Content.Headers.ContentType!.ToString(), StringComparison.Ordinal);
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
@@ -41,7 +42,8 @@ public sealed class StreamingTests
         sut.Upstream.Enqueue(FakeUpstream.Overloaded());
         sut.Upstream.Default = FakeUpstream.Stream();
 
-        using var response = await sut.Client.SendAsync(GatewayHarness.Post("/v1/messages", GatewayHarness.StreamBody));
+        using var request = GatewayHarness.Post("/v1/messages", GatewayHarness.StreamBody);
+        using var response = await sut.Client.SendAsync(request);
         var body = await response.Content.ReadAsStringAsync();
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -59,7 +61,8 @@ public sealed class StreamingTests
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         sut.Upstream.Default = FakeUpstream.Stream(release, breakAfterFirstDelta: true, reset: reset);
 
-        using var response = await sut.Client.SendAsync(GatewayHarness.Post("/v1/messages", GatewayHarness.StreamBody), HttpCompletionOption.ResponseHeadersRead);
+        using var request = GatewayHarness.Post("/v1/messages", GatewayHarness.StreamBody);
+        using var response = await sut.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
         var before = await ReadUntilAsync(reader, "event: content_block_delta").WaitAsync(Bound);
         release.SetResult();
@@ -79,7 +82,8 @@ public sealed class StreamingTests
         var never = new TaskCompletionSource();
         sut.Upstream.Default = FakeUpstream.Stream(never);
 
-        var response = await sut.Client.SendAsync(GatewayHarness.Post("/v1/messages", GatewayHarness.StreamBody), HttpCompletionOption.ResponseHeadersRead);
+        using var request = GatewayHarness.Post("/v1/messages", GatewayHarness.StreamBody);
+        var response = await sut.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
         var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
         await ReadUntilAsync(reader, "event: content_block_delta").WaitAsync(Bound);
         reader.Dispose();
@@ -99,7 +103,8 @@ public sealed class StreamingTests
         sut.Upstream.Default = FakeUpstream.Hang(never);
         using var cancel = new CancellationTokenSource();
 
-        var call = sut.Client.SendAsync(GatewayHarness.Post("/v1/messages", GatewayHarness.MessagesBody), cancel.Token);
+        using var request = GatewayHarness.Post("/v1/messages", GatewayHarness.MessagesBody);
+        var call = sut.Client.SendAsync(request, cancel.Token);
         await sut.Upstream.Received.Task.WaitAsync(Bound);
         await cancel.CancelAsync();
 

@@ -13,7 +13,8 @@ public sealed class UpstreamFaultTests
     {
         await using var sut = await CreateSut(o => o.Upstream = ClosedPort.Url());
 
-        using var response = await sut.Client.SendAsync(GatewayHarness.Post("/v1/messages", GatewayHarness.MessagesBody));
+        using var request = GatewayHarness.Post("/v1/messages", GatewayHarness.MessagesBody);
+        using var response = await sut.Client.SendAsync(request);
 
         await ErrorBody.AssertGatewayErrorAsync(response, 502, "api_error");
         Assert.Equal("3", response.Headers.GetValues("breakwater-attempts").Single());
@@ -28,7 +29,8 @@ public sealed class UpstreamFaultTests
         await using var sut = await CreateSut();
         sut.Upstream.Default = FakeUpstream.Reset;
 
-        using var response = await sut.Client.SendAsync(GatewayHarness.Post("/v1/messages", GatewayHarness.MessagesBody));
+        using var request = GatewayHarness.Post("/v1/messages", GatewayHarness.MessagesBody);
+        using var response = await sut.Client.SendAsync(request);
 
         await ErrorBody.AssertGatewayErrorAsync(response, 502, "api_error");
         Assert.Equal("3", response.Headers.GetValues("breakwater-attempts").Single());
@@ -47,7 +49,8 @@ public sealed class UpstreamFaultTests
         });
         sut.Upstream.Default = FakeUpstream.Hang(release);
 
-        using var response = await sut.Client.SendAsync(GatewayHarness.Post("/v1/messages", GatewayHarness.MessagesBody));
+        using var request = GatewayHarness.Post("/v1/messages", GatewayHarness.MessagesBody);
+        using var response = await sut.Client.SendAsync(request);
 
         await ErrorBody.AssertGatewayErrorAsync(response, 504, "timeout_error");
         await sut.Upstream.Aborted.Task.WaitAsync(TimeSpan.FromSeconds(30));
@@ -80,7 +83,8 @@ public sealed class UpstreamFaultTests
         HttpResponseMessage? response = null;
         try
         {
-            response = await sut.Client.SendAsync(GatewayHarness.Post("/v1/messages", GatewayHarness.MessagesBody));
+            using var request = GatewayHarness.Post("/v1/messages", GatewayHarness.MessagesBody);
+            response = await sut.Client.SendAsync(request);
         }
         catch (HttpRequestException ex) when (ex.InnerException is IOException)
         {

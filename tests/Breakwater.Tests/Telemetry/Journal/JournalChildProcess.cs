@@ -23,7 +23,9 @@ internal static class JournalChildProcess
             return;
         }
 
+        #pragma warning disable CA2000 // Never disposed on purpose: the parent kills this process mid-write to prove the journal survives a crash.
         var journal = new SqliteIncidentJournal(new JournalOptions { Path = path, QueueCapacity = 100_000 });
+        #pragma warning restore CA2000
         var start = TimeProvider.System.GetUtcNow();
 
         // Bounded: the parent kills the process long before the end.
