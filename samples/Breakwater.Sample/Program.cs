@@ -2,12 +2,11 @@ using Anthropic;
 using Anthropic.Models.Messages;
 using Breakwater;
 
-using var breakwater = new BreakwaterHandler();
 using var client = new AnthropicClient // reads ANTHROPIC_API_KEY and ANTHROPIC_BASE_URL
 {
     MaxRetries = 0,                     // Breakwater retries; the SDK must not stack its own
     Timeout = TimeSpan.FromMinutes(10), // one SDK call spans all of Breakwater's waits (SDK default: 30 s)
-    Handlers = [breakwater],
+    Handlers = [new BreakwaterHandler()],
 };
 var message = await client.Messages.Create(new MessageCreateParams
 {

@@ -1,6 +1,6 @@
-using System.ComponentModel.DataAnnotations;
 using System.Net;
 using Breakwater.Gateway.Features.Auth;
+using Breakwater.Pipeline;
 
 namespace Breakwater.Gateway.Hosting;
 
@@ -10,9 +10,7 @@ internal static class GatewayOptionsValidator
     public static List<string> Validate(GatewayOptions options)
     {
         var problems = new List<string>();
-        var results = new List<ValidationResult>();
-        Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true);
-        problems.AddRange(results.Select(r => $"{string.Join(",", r.MemberNames)}: {r.ErrorMessage}"));
+        OptionsProblems.AddAnnotations(options, "", problems);
 
         if (!string.IsNullOrWhiteSpace(options.ListenAddress) && TryParseListenAddress(options.ListenAddress) is null)
         {

@@ -3,6 +3,7 @@ using Breakwater.Concurrency;
 using Breakwater.Fallback;
 using Breakwater.Health;
 using Breakwater.Pacing;
+using Breakwater.Pipeline;
 using Breakwater.Retry;
 
 namespace Breakwater;
@@ -65,9 +66,9 @@ public sealed class BreakwaterOptions
     public IReadOnlyList<string> Validate()
     {
         var problems = new List<string>();
-        ValidateObject(this, "Breakwater", problems);
-        ValidateObject(Retry, "Breakwater:Retry", problems);
-        ValidateObject(Budget, "Breakwater:Budget", problems);
+        OptionsProblems.AddAnnotations(this, "Breakwater", problems);
+        OptionsProblems.AddAnnotations(Retry, "Breakwater:Retry", problems);
+        OptionsProblems.AddAnnotations(Budget, "Breakwater:Budget", problems);
         foreach (var (name, plan) in new[] { ("Overloaded", Retry.Overloaded), ("RateLimited", Retry.RateLimited), ("ServerError", Retry.ServerError), ("Conflict", Retry.Conflict) })
         {
             if (plan is null)
@@ -76,7 +77,7 @@ public sealed class BreakwaterOptions
             }
 
             var path = "Breakwater:Retry:" + name;
-            ValidateObject(plan, path, problems);
+            OptionsProblems.AddAnnotations(plan, path, problems);
             if (plan.BaseDelay < TimeSpan.Zero)
             {
                 problems.Add($"{path}:BaseDelay must not be negative (is {plan.BaseDelay}).");
@@ -93,11 +94,11 @@ public sealed class BreakwaterOptions
             }
         }
 
-        ValidateObject(Fallback, "Breakwater:Fallback", problems);
-        ValidateObject(CircuitBreaker, "Breakwater:CircuitBreaker", problems);
-        ValidateObject(Concurrency, "Breakwater:Concurrency", problems);
-        ValidateObject(Pacing, "Breakwater:Pacing", problems);
-        ValidateObject(Throttle, "Breakwater:Throttle", problems);
+        OptionsProblems.AddAnnotations(Fallback, "Breakwater:Fallback", problems);
+        OptionsProblems.AddAnnotations(CircuitBreaker, "Breakwater:CircuitBreaker", problems);
+        OptionsProblems.AddAnnotations(Concurrency, "Breakwater:Concurrency", problems);
+        OptionsProblems.AddAnnotations(Pacing, "Breakwater:Pacing", problems);
+        OptionsProblems.AddAnnotations(Throttle, "Breakwater:Throttle", problems);
         for (var i = 0; i < Fallback.Chains.Count; i++)
         {
             var chain = Fallback.Chains[i];
@@ -148,15 +149,5 @@ public sealed class BreakwaterOptions
         }
 
         return problems;
-    }
-
-    private static void ValidateObject(object instance, string path, List<string> problems)
-    {
-        var results = new List<ValidationResult>();
-        Validator.TryValidateObject(instance, new ValidationContext(instance), results, validateAllProperties: true);
-        foreach (var r in results)
-        {
-            problems.Add($"{path}:{string.Join(",", r.MemberNames)}: {r.ErrorMessage}");
-        }
     }
 }

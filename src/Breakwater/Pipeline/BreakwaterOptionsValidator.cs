@@ -5,9 +5,5 @@ namespace Breakwater.Pipeline;
 /// <summary>Validates <see cref="BreakwaterOptions"/> at start, listing every problem in one message.</summary>
 internal sealed class BreakwaterOptionsValidator : IValidateOptions<BreakwaterOptions>
 {
-    public ValidateOptionsResult Validate(string? name, BreakwaterOptions options)
-    {
-        var problems = options.Validate();
-        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
-    }
+    public ValidateOptionsResult Validate(string? name, BreakwaterOptions options) => OptionsProblems.ToResult(options.Validate());
 }

@@ -57,7 +57,8 @@ public sealed class SdkDefaultCrossCheckTests
         var second = arrivals.ToArray();
         Assert.NotNull(message);
         Assert.Equal(2, second.Length);
-        Assert.InRange(Seconds(second[0].Timestamp, second[1].Timestamp), 5.0, 6.5);
+        // 5 s less a millisecond of timer granularity (seen: 4.9998 s); the ceiling allows for a 2-core host under load.
+        Assert.InRange(Seconds(second[0].Timestamp, second[1].Timestamp), 4.99, 7.0);
     }
 
     private static double Seconds(long from, long to) => Stopwatch.GetElapsedTime(from, to).TotalSeconds;

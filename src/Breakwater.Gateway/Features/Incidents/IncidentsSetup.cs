@@ -1,4 +1,4 @@
-using System.ComponentModel.DataAnnotations;
+using Breakwater.Pipeline;
 using Breakwater.Status;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -12,8 +12,8 @@ internal static class IncidentsSetup
     public static IEnumerable<string> Validate(GatewayOptions options)
     {
         var problems = new List<string>();
-        Check(options.Journal, "Breakwater:Journal", problems);
-        Check(options.StatusPage, "Breakwater:StatusPage", problems);
+        OptionsProblems.AddAnnotations(options.Journal, "Breakwater:Journal", problems);
+        OptionsProblems.AddAnnotations(options.StatusPage, "Breakwater:StatusPage", problems);
         if (options.StatusPage.BaseUrl is { } url && (!url.IsAbsoluteUri || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps)))
         {
             problems.Add($"Breakwater:StatusPage:BaseUrl must be an absolute http or https URL (is '{url}').");
@@ -49,14 +49,4 @@ internal static class IncidentsSetup
 
     public static IApplicationBuilder UseGatewayIncidents(this IApplicationBuilder app, GatewayOptions options) =>
         options.StatusPage.Enabled ? app.UseMiddleware<IncidentHeaderMiddleware>() : app;
-
-    private static void Check(object instance, string path, List<string> problems)
-    {
-        var results = new List<ValidationResult>();
-        Validator.TryValidateObject(instance, new ValidationContext(instance), results, validateAllProperties: true);
-        foreach (var r in results)
-        {
-            problems.Add($"{path}:{string.Join(",", r.MemberNames)}: {r.ErrorMessage}");
-        }
-    }
 }

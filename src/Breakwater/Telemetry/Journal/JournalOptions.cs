@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Breakwater.Pipeline;
 
 namespace Breakwater.Telemetry.Journal;
 
@@ -30,6 +31,15 @@ public sealed class JournalOptions
     /// <summary>How often retention is applied while records arrive. Default 5 minutes.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan PruneInterval { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Checks every setting and returns every problem (empty when valid), as <c>Journal:Member: message</c>.</summary>
+    /// <returns>The problems.</returns>
+    public IReadOnlyList<string> Validate()
+    {
+        var problems = new List<string>();
+        OptionsProblems.AddAnnotations(this, "Journal", problems);
+        return problems;
+    }
 
     /// <summary>The default path: <c>BREAKWATER_JOURNAL</c> when set, else <c>~/.breakwater/journal.db</c>.</summary>
     public static string DefaultPath()

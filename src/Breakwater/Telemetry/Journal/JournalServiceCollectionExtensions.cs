@@ -23,7 +23,7 @@ public static class JournalServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configure);
-        services.AddOptionsWithValidateOnStart<JournalOptions>().Configure(configure).ValidateDataAnnotations();
+        services.AddOptionsWithValidateOnStart<JournalOptions>().Configure(configure);
         return AddCore(services);
     }
 
@@ -34,12 +34,13 @@ public static class JournalServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(section);
-        services.AddOptionsWithValidateOnStart<JournalOptions>().Bind(section).ValidateDataAnnotations();
+        services.AddOptionsWithValidateOnStart<JournalOptions>().Bind(section);
         return AddCore(services);
     }
 
     private static IServiceCollection AddCore(IServiceCollection services)
     {
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<JournalOptions>, JournalOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new SqliteIncidentJournal(
             sp.GetRequiredService<IOptions<JournalOptions>>().Value,

@@ -57,7 +57,8 @@ public class JournalServiceCollectionExtensionsTests
     {
         using var provider = new ServiceCollection().AddBreakwaterJournal(o => o.MaxRows = 0).BuildServiceProvider();
 
-        Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<JournalOptions>>().Value);
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<JournalOptions>>().Value);
+        Assert.Contains("Journal:MaxRows: ", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
