@@ -1,6 +1,5 @@
 using System.Net;
 using Breakwater.Gateway.Features.Auth;
-using Breakwater.Pipeline;
 
 namespace Breakwater.Gateway.Hosting;
 

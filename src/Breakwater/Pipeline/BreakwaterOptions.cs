@@ -3,7 +3,6 @@ using Breakwater.Concurrency;
 using Breakwater.Fallback;
 using Breakwater.Health;
 using Breakwater.Pacing;
-using Breakwater.Pipeline;
 using Breakwater.Retry;
 
 namespace Breakwater;

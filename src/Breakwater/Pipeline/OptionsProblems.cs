@@ -1,7 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
 
-namespace Breakwater.Pipeline;
+namespace Breakwater;
 
 /// <summary>
 /// The one way options are validated: each options type's <c>Validate()</c> lists every problem as text

@@ -6,7 +6,7 @@ namespace Breakwater.Tests.Architecture;
 /// The library's rooms import only what docs/architecture.md's table allows. A room is the second part of a file's
 /// namespace (<c>Breakwater.Policy</c> → Policy); an import is a <c>using Breakwater.X</c>, a qualified
 /// <c>Breakwater.X.Type</c>, or a relative <c>X.Type</c> naming a type declared in room X. The root namespace
-/// <c>Breakwater</c> (the handler, its options, headers, request options and exception) is the public face every room
+/// <c>Breakwater</c> (the handler, its options, headers, request options, exception and the options-validation helper) is the public face every room
 /// may name.
 /// </summary>
 public sealed partial class RoomDependencyTests

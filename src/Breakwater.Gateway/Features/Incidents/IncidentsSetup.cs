@@ -1,4 +1,3 @@
-using Breakwater.Pipeline;
 using Breakwater.Status;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;

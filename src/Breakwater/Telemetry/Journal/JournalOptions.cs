@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using Breakwater.Pipeline;
 
 namespace Breakwater.Telemetry.Journal;
 

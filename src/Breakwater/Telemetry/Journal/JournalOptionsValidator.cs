@@ -1,4 +1,3 @@
-using Breakwater.Pipeline;
 using Microsoft.Extensions.Options;
 
 namespace Breakwater.Telemetry.Journal;
