@@ -1,3 +1,4 @@
+using System.Reflection;
 using Spectre.Console.Cli;
 
 namespace Breakwater.Cli;
@@ -8,6 +9,7 @@ internal static class CommandRegistry
     public static void Register(IConfigurator config)
     {
         config.SetApplicationName("breakwater");
+        config.SetApplicationVersion(ToolVersion());
         config.ValidateExamples();
         // Each command registers itself in one line below (keep the order of the README).
         config.AddCommand<Commands.DemoCommand>("demo").WithDescription("A 529 storm against a built-in simulator, with and without Breakwater, side by side. No key, no network.").WithExample("demo").WithExample("demo", "--scenario", "opus-outage");
@@ -17,5 +19,14 @@ internal static class CommandRegistry
         config.AddCommand<Commands.JobsCommand>("jobs").WithDescription("The deferred-job queue (breakwater-defer): counts per state and the jobs, newest first.").WithExample("jobs").WithExample("jobs", "--state", "queued", "--json");
         config.AddCommand<Commands.SimulateCommand>("simulate").WithDescription("Run an Anthropic-compatible upstream that overloads on cue (scenarios, status page, scripted responses).").WithExample("simulate", "--scenario", "flash-storm", "--time-scale", "10");
         config.AddBranch("bench", bench => { bench.SetDescription("Benchmarks."); bench.AddCommand<Commands.BenchCommand>("policies").WithDescription("Goodput under overload: every scenario in virtual time, none / sdk-default / naive-529 / polly-standard / breakwater against the oracle.").WithExample("bench", "policies", "--scenario", "flash-storm", "--seed", "1", "--json", "bench.json"); });
+    }
+
+    /// <summary>The tool's version as packed (the informational version without the source-revision suffix).</summary>
+    internal static string ToolVersion()
+    {
+        var informational = typeof(CommandRegistry).Assembly
+            .GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
+        var plus = informational.IndexOf('+', StringComparison.Ordinal);
+        return plus < 0 ? informational : informational[..plus];
     }
 }
