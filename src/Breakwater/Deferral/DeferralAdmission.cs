@@ -105,6 +105,11 @@ internal sealed class DeferralAdmission
                 return $"{cause}: {model} never went {DeferralText.Duration(quiet)} (this job's quiet period) without an {what}; the last {what} was {DeferralText.Duration(now - signal)} before the deadline";
             }
 
+            if (job.Attempts > 0 && h.LastOverloadAt is { } overload && overload >= job.CreatedAt)
+            {
+                return $"the platform stayed overloaded: its attempts met overloads (the last overload signal on {model} was {DeferralText.Duration(now - overload)} before the deadline)";
+            }
+
             if (Headroom(h, now, quiet) <= 0)
             {
                 return $"live calls filled {model}'s share of its concurrency limit ({h.InFlight} in flight, limit {h.ConcurrencyLimit})";
