@@ -2,7 +2,7 @@ using Breakwater.Telemetry;
 
 namespace Breakwater.Cli.Demo;
 
-/// <summary>Keeps the request_id of every failed attempt Breakwater saw, as the incident journal would.</summary>
+/// <summary>Keeps the request_id of every failed attempt Breakwater saw, as the incident journal would, and what Breakwater decided after it.</summary>
 internal sealed class DemoIncidentSink(DemoPathStats stats) : IIncidentSink
 {
     public void Record(AttemptRecord record)
@@ -11,5 +11,7 @@ internal sealed class DemoIncidentSink(DemoPathStats stats) : IIncidentSink
         {
             stats.KeepRequestId(id);
         }
+
+        stats.OnDecision(record);
     }
 }

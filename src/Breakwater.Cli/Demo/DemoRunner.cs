@@ -6,14 +6,15 @@ using Breakwater.Simulator.Time;
 namespace Breakwater.Cli.Demo;
 
 /// <summary>
-/// Plays a slice of a scenario in real time, time-scaled to fit <see cref="DemoSettings.WallSeconds"/>: the same
-/// Poisson arrivals go to two identical in-process simulators, one called directly (the way most code calls the API:
-/// one attempt, status checked, nothing kept) and one through Breakwater with its defaults and the scenario's fallback chain.
-/// Given a <see cref="VirtualTimeProvider"/> (tests), it plays the same run in virtual time instead: the same ticks of
-/// scenario time, none of them waited for in real time.
+/// Plays a slice of a scenario: the same Poisson arrivals go to two identical in-process simulators, one called directly
+/// (the way most code calls the API: one attempt, status checked, nothing kept) and one through Breakwater with its
+/// defaults and the scenario's fallback chain. Scenario time is a <see cref="VirtualTimeProvider"/> moved by the run
+/// itself, and every arrival is a timer at its own scenario time, so the counts depend only on the scenario and the
+/// seed: <see cref="DemoSettings.WallSeconds"/> only sets how fast the run is shown (the CLI paces the ticks in real
+/// time to fit it; tests pass their own clock and nothing waits in real time).
 /// </summary>
 /// <param name="settings">What to play.</param>
-/// <param name="virtualTime">A virtual clock to play on, moved by the run itself; <c>null</c> (the CLI) plays in real time, scaled.</param>
+/// <param name="virtualTime">A virtual clock to play on without waiting in real time (tests); <c>null</c> (the CLI) plays on one paced to real time.</param>
 internal sealed class DemoRunner(DemoSettings settings, VirtualTimeProvider? virtualTime = null)
 {
     private const string DemoKey = "demo-key-not-a-real-credential";
@@ -23,7 +24,7 @@ internal sealed class DemoRunner(DemoSettings settings, VirtualTimeProvider? vir
         var scenario = ScenarioCatalog.Resolve(settings.Scenario);
         var window = DemoWindow.For(scenario);
         var scale = Math.Max(1, window.TotalSeconds / settings.WallSeconds);
-        using var demoClock = virtualTime is null ? (DemoClock)new ScaledDemoClock(scale) : new VirtualDemoClock(virtualTime, scale);
+        using var demoClock = new VirtualDemoClock(virtualTime ?? new VirtualTimeProvider(), scale, virtualTime is null ? TimeProvider.System : null);
         var clock = demoClock.Time;
         var started = TimeProvider.System.GetTimestamp();
 
@@ -53,36 +54,85 @@ internal sealed class DemoRunner(DemoSettings settings, VirtualTimeProvider? vir
 
         var arrivals = Arrivals(window, settings.Seed);
         var calls = new List<Task>(arrivals.Count * 2);
+        var callsGate = new Lock();
+        var released = 0;
         var origin = clock.GetUtcNow();
-        demoClock.Start();
-        var next = 0;
-        var end = origin + TimeSpan.FromSeconds(window.TotalSeconds);
-        while (clock.GetUtcNow() < end && !cancellationToken.IsCancellationRequested)
+
+        // Each arrival at its own scenario time, whatever the tick: the counts do not depend on how fast the run is shown.
+        var timers = new List<ITimer>(arrivals.Count);
+        foreach (var arrival in arrivals)
         {
-            var now = (clock.GetUtcNow() - origin).TotalSeconds;
-            while (next < arrivals.Count && arrivals[next].At <= now)
-            {
-                var a = arrivals[next++];
-                calls.Add(CallAsync(direct, a, unprotected, clock, window, cancellationToken));
-                calls.Add(CallAsync(guardedInvoker, a, guarded, clock, window, cancellationToken));
-            }
+            timers.Add(clock.CreateTimer(
+                _ =>
+                {
+                    var a = CallAsync(direct, arrival, unprotected, clock, window, cancellationToken);
+                    var b = CallAsync(guardedInvoker, arrival, guarded, clock, window, cancellationToken);
+                    lock (callsGate)
+                    {
+                        calls.Add(a);
+                        calls.Add(b);
+                    }
 
-            progress?.Invoke(new DemoProgress(now, window, unprotected, guarded, CapacityNow(window.Scenario, now)));
-            if (next >= arrivals.Count && unprotected.InFlight == 0 && guarded.InFlight == 0)
-            {
-                break;
-            }
-
-            await demoClock.WaitForTickAsync(cancellationToken).ConfigureAwait(false);
+                    Interlocked.Increment(ref released);
+                },
+                null,
+                TimeSpan.FromSeconds(arrival.At),
+                Timeout.InfiniteTimeSpan));
         }
 
-        await demoClock.WaitForAsync(Task.WhenAll(calls), TimeSpan.FromSeconds(window.Scenario.DeadlineSeconds)).ConfigureAwait(false);
+        var stormModel = window.Scenario.Incidents.FirstOrDefault()?.Model;
+        demoClock.Start();
+        var end = origin + TimeSpan.FromSeconds(window.TotalSeconds);
+        try
+        {
+            while (clock.GetUtcNow() < end && !cancellationToken.IsCancellationRequested)
+            {
+                var now = (clock.GetUtcNow() - origin).TotalSeconds;
+                ObserveLimiter(guardedHandler, guarded, stormModel);
+                progress?.Invoke(new DemoProgress(now, window, unprotected, guarded, CapacityNow(window.Scenario, now)));
+                if (Volatile.Read(ref released) >= arrivals.Count && unprotected.InFlight == 0 && guarded.InFlight == 0)
+                {
+                    break;
+                }
+
+                await demoClock.WaitForTickAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            foreach (var timer in timers)
+            {
+                timer.Dispose();
+            }
+        }
+
+        Task all;
+        lock (callsGate)
+        {
+            all = Task.WhenAll(calls);
+        }
+
+        await demoClock.WaitForAsync(all, TimeSpan.FromSeconds(window.Scenario.DeadlineSeconds)).ConfigureAwait(false);
         return new DemoResult(scenario, window, unprotected, guarded, TimeProvider.System.GetElapsedTime(started), scale, settings.Seed);
+    }
+
+    /// <summary>One look at the adaptive limit of the incident's model (else the tightest) and the calls waiting for it.</summary>
+    private static void ObserveLimiter(BreakwaterHandler handler, DemoPathStats stats, string? model)
+    {
+        var health = handler.GetHealth();
+        if (health.Count == 0)
+        {
+            return;
+        }
+
+        var focus = health.Where(h => h.Model == model).ToList() is { Count: > 0 } storm ? storm : health;
+        stats.OnLimiter(focus.Min(h => h.ConcurrencyLimit), health.Sum(h => h.Queued));
     }
 
     private static async Task CallAsync(HttpMessageInvoker invoker, Arrival arrival, DemoPathStats stats, TimeProvider clock, DemoWindow window, CancellationToken cancellationToken)
     {
         stats.OnSent();
+        var start = clock.GetUtcNow();
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(window.Scenario.DeadlineSeconds), clock);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, cancellationToken);
         using var request = new HttpRequestMessage(HttpMethod.Post, "http://simulator.local/v1/messages")
@@ -98,7 +148,7 @@ internal sealed class DemoRunner(DemoSettings settings, VirtualTimeProvider? vir
             await response.Content.ReadAsByteArrayAsync(linked.Token).ConfigureAwait(false);
             if (response.IsSuccessStatusCode)
             {
-                stats.OnSucceeded();
+                stats.OnSucceeded(clock.GetUtcNow() - start);
                 if (response.Headers.Contains(BreakwaterHeaders.FallbackFrom))
                 {
                     stats.OnFallback();

@@ -3,26 +3,37 @@ using Breakwater.Simulator.Time;
 namespace Breakwater.Cli.Demo;
 
 /// <summary>
-/// The demo in virtual time, for tests: a tick moves <paramref name="time"/> forward by the scenario time one real tick
-/// stands for at <paramref name="scale"/> (so arrivals are released in the same batches as at that scale in real
-/// time), firing every due timer on the calling thread. Nothing waits in real time, and for a seed the run is the
-/// same every time. The run must be on a thread without a SynchronizationContext (as <c>Task.Run</c> gives).
+/// The demo in virtual time: a tick moves <paramref name="time"/> forward by the scenario time one real tick stands
+/// for at <paramref name="scale"/>, firing every due timer (each arrival is one) in order on the calling thread. For a
+/// seed the run is the same every time, at any scale. With <paramref name="pace"/> (the CLI), each tick then waits
+/// for one <see cref="DemoClock.RealTick"/> of real time, so the run is shown at the scale's speed; without it (tests)
+/// nothing waits in real time. The run must be on a thread without a SynchronizationContext (as <c>Task.Run</c> or a
+/// console app's main gives).
 /// </summary>
-internal sealed class VirtualDemoClock(VirtualTimeProvider time, double scale) : DemoClock
+internal sealed class VirtualDemoClock(VirtualTimeProvider time, double scale, TimeProvider? pace = null) : DemoClock
 {
     private readonly TimeSpan _tick = TimeSpan.FromTicks((long)(RealTick.Ticks * scale));
+    private PeriodicTimer? _ticker;
 
     public override TimeProvider Time => time;
 
     public override void Start()
     {
+        if (pace is not null)
+        {
+            _ticker ??= new PeriodicTimer(RealTick, pace);
+        }
     }
 
-    public override ValueTask WaitForTickAsync(CancellationToken cancellationToken)
+    public override async ValueTask WaitForTickAsync(CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         time.Advance(_tick);
-        return ValueTask.CompletedTask;
+        if (pace is not null)
+        {
+            Start();
+            await _ticker!.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false);
+        }
     }
 
     public override async Task WaitForAsync(Task calls, TimeSpan limit)
@@ -42,7 +53,5 @@ internal sealed class VirtualDemoClock(VirtualTimeProvider time, double scale) :
         await calls.ConfigureAwait(false);
     }
 
-    public override void Dispose()
-    {
-    }
+    public override void Dispose() => _ticker?.Dispose();
 }

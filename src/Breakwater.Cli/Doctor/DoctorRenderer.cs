@@ -52,6 +52,11 @@ internal static class DoctorRenderer
         console.WriteLine();
         console.MarkupLine($"[bold {colour}]Verdict: {d.Verdict.Name()}[/]");
         console.MarkupLine($"  {Markup.Escape(d.Evidence["reason"]?.GetValue<string>() ?? "")}");
+        if (d.Evidence["decided_by"]?.GetValue<string>() is { } decidedBy)
+        {
+            console.MarkupLine($"  [bold]decided by:[/] {Markup.Escape(decidedBy)}");
+        }
+
         console.MarkupLine($"[bold]Next:[/] {Markup.Escape(d.Next)}");
     }
 

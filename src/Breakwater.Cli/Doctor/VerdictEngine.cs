@@ -81,7 +81,8 @@ internal static class VerdictEngine
             var ample = direct.Attempts.Any(a => a.RateLimits?.Reading == RateLimitReading.AmpleQuota) ? " Rate-limit headers show ample remaining: it is not your quota." : "";
             return Verdict(DoctorVerdict.PlatformOverload, evidence,
                 $"The direct probe got {Describe(platformFailure)} with no incident posted on the status page{(status.IsKnown ? "" : " (status page unknown)")}.{ample}{RequestIdSuffix(platformFailure)}",
-                "Back off with jitter and fall back to a less loaded model (Breakwater does both); incidents are often posted minutes after errors begin, so check the status page again shortly.");
+                "Back off with jitter and fall back to a less loaded model (Breakwater does both); incidents are often posted minutes after errors begin, so check the status page again shortly.",
+                $"the direct probe's {Describe(platformFailure)} now{(ample.Length > 0 ? ", with ample rate-limit remaining" : "")}, no incident posted");
         }
 
         // 6. The probe itself hit an acceleration limit: 429 with plenty left.
@@ -89,7 +90,8 @@ internal static class VerdictEngine
         {
             return Verdict(DoctorVerdict.SelfInflicted, evidence,
                 $"429 rate_limit_error while remaining is large ({accel.RateLimits?.ToString() ?? "no rate-limit headers"}): an acceleration limit on sudden bursts.{RequestIdSuffix(accel)}",
-                "Reduce bursts and concurrency (ramp up gradually); honour retry-after exactly.");
+                "Reduce bursts and concurrency (ramp up gradually); honour retry-after exactly.",
+                $"the direct probe's 429 rate_limit_error with {accel.RateLimits?.ToString() ?? "no rate-limit headers"} left");
         }
 
         // 7. Direct is fine, the configured gateway is not: the gateway masks or causes the failures.
@@ -109,21 +111,31 @@ internal static class VerdictEngine
                 "Raise the spend or rate limit in the Console, or spread the load.");
         }
 
+        // The journal's 529s against its 429s and quota: a storm is the platform's unless this machine's own load is
+        // what rose. A probe that succeeds now only says the storm is over; it does not make the storm self-inflicted.
         if (journal.Overloaded > 0 || journal.RateLimitedAmple > 0)
         {
-            if (direct.Ran)
+            var probeNow = direct.Ran
+                ? " A minimal request succeeds now: the storm has passed."
+                : $" (The probe was skipped: {direct.Skipped}; set {DoctorRunner.ApiKeyVariable} to see whether it has passed.)";
+            var bursts = journal.RateLimitedAmple > 0 && journal.RateLimitedAmple >= journal.Overloaded;
+            if (bursts || journal.OwnLoadRose)
             {
+                var decidedBy = bursts
+                    ? $"{Count(journal.RateLimitedAmple, "429 rate_limit_error")} with ample remaining (acceleration limits on your own bursts) against {Count(journal.Overloaded, "529")}"
+                    : $"{Count(journal.Overloaded, "529 overloaded_error")} while your request usage rose from {Percent(journal.RequestsUsedAtFirst)} to {Percent(journal.RequestsUsedAtPeak)} of the requests limit";
                 return Verdict(DoctorVerdict.SelfInflicted, evidence,
-                    $"A minimal request succeeds now, but your traffic met {journal.Overloaded} overload and {journal.RateLimitedAmple} 429 responses in the last {Window(journal.Window)}.",
-                    "Your bursts or concurrency exceed what the platform or your acceleration limits accept: reduce concurrency, ramp up gradually, and let Breakwater's adaptive limiter pace requests.");
+                    $"Your traffic met {journal.Overloaded} overload and {journal.RateLimitedAmple} 429 responses in the last {Window(journal.Window)}, and your own load is what rose.{probeNow}",
+                    "Your bursts or concurrency exceed what the platform or your acceleration limits accept: reduce concurrency, ramp up gradually, and let Breakwater's adaptive limiter pace requests.",
+                    decidedBy);
             }
 
-            if (journal.Overloaded > 0)
-            {
-                return Verdict(DoctorVerdict.PlatformOverload, evidence,
-                    $"Your traffic met {journal.Overloaded} overload responses in the last {Window(journal.Window)}; no incident is posted (the probe was skipped: {direct.Skipped}).",
-                    "Back off and fall back to a less loaded model; set ANTHROPIC_API_KEY and run doctor again to tell platform from self-inflicted.");
-            }
+            return Verdict(DoctorVerdict.PlatformOverload, evidence,
+                $"Your traffic met {journal.Overloaded} overload responses in the last {Window(journal.Window)} with no incident posted{(status.IsKnown ? "" : " (status page unknown)")}, and your own load did not rise: platform capacity, not you.{probeNow}",
+                direct.Ran
+                    ? "Nothing to change on your side; if it returns, back off with jitter and fall back to a less loaded model (Breakwater does both). Incidents are often posted minutes after errors begin."
+                    : "Back off and fall back to a less loaded model; set ANTHROPIC_API_KEY and run doctor again to see whether it has passed.",
+                StormEvidence(journal));
         }
 
         if (journal.ClientErrors > 0 && (direct.AllSucceeded || !direct.Ran))
@@ -146,11 +158,35 @@ internal static class VerdictEngine
             direct.Ran ? "Nothing to fix. If failures return, run doctor while they happen." : "Set ANTHROPIC_API_KEY and run doctor again to probe the API.");
     }
 
-    private static DoctorDiagnosis Verdict(DoctorVerdict verdict, JsonObject evidence, string reason, string next)
+    private static DoctorDiagnosis Verdict(DoctorVerdict verdict, JsonObject evidence, string reason, string next, string? decidedBy = null)
     {
         evidence["reason"] = reason;
+        if (decidedBy is not null)
+        {
+            evidence["decided_by"] = decidedBy;
+        }
+
         return new DoctorDiagnosis(verdict, evidence, next);
     }
+
+    /// <summary>What made a journal storm the platform's: its 529s, how many models, the quota left, and this machine's own load.</summary>
+    internal static string StormEvidence(JournalSummary j)
+    {
+        var across = j.OverloadedModels > 1 ? $" across {j.OverloadedModels} models" : j.OverloadedModels == 1 ? " on 1 model" : "";
+        var quota = j.OverloadedLowestRemaining is { } left
+            ? $" with {Percent(left)} quota remaining or more"
+            : " (no rate-limit headers recorded on them)";
+        var own = j.RequestsUsedAtFirst is not null
+            ? $"; your request usage stayed at {Percent(j.RequestsUsedAtFirst)}–{Percent(j.RequestsUsedAtPeak)} of the requests limit"
+            : "";
+        var bursts = j.RateLimitedAmple > 0 ? $"; only {Count(j.RateLimitedAmple, "acceleration 429")}" : "; no acceleration 429s";
+        return $"{Count(j.Overloaded, "529 overloaded_error")}{across}{quota}{own}{bursts}";
+    }
+
+    private static string Count(int n, string what) => $"{n.ToString(CultureInfo.InvariantCulture)} × {what}";
+
+    private static string Percent(double? fraction) =>
+        fraction is { } f ? (f * 100).ToString(f is > 0 and < 0.1 ? "0.#" : "0", CultureInfo.InvariantCulture) + " %" : "?";
 
     private static string Describe(ProbeAttempt a) => a.StatusCode is { } s
         ? $"{s.ToString(CultureInfo.InvariantCulture)} {a.ErrorType ?? a.Kind.ToString()}"
@@ -251,6 +287,10 @@ internal static class VerdictEngine
             ["client_errors"] = j.ClientErrors,
             ["server_errors"] = j.ServerErrors,
             ["network"] = j.Network,
+            ["overloaded_models"] = j.OverloadedModels,
+            ["overloaded_lowest_remaining"] = j.OverloadedLowestRemaining,
+            ["requests_used_at_first_529"] = j.RequestsUsedAtFirst,
+            ["requests_used_at_peak_529"] = j.RequestsUsedAtPeak,
         };
         if (j.Error is not null)
         {

@@ -16,13 +16,16 @@ internal sealed class DeferralAdmission
         _options = options;
     }
 
-    /// <summary>Per model, what <see cref="Headroom"/> allows; several clients of one registry may report a model, and the tightest decides.</summary>
-    public Dictionary<string, int> Room(IReadOnlyList<ModelHealth> health, DateTimeOffset now)
+    /// <summary>Per model, what <see cref="Headroom(ModelHealth, DateTimeOffset)"/> allows; several clients of one registry may report a model, and the tightest decides.</summary>
+    public Dictionary<string, int> Room(IReadOnlyList<ModelHealth> health, DateTimeOffset now) => Room(health, now, _options.QuietPeriod);
+
+    /// <summary>Per model, what <see cref="Headroom(ModelHealth, DateTimeOffset, TimeSpan)"/> allows with the quiet period <paramref name="quiet"/>.</summary>
+    public Dictionary<string, int> Room(IReadOnlyList<ModelHealth> health, DateTimeOffset now, TimeSpan quiet)
     {
         var room = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var h in health)
         {
-            var r = Headroom(h, now);
+            var r = Headroom(h, now, quiet);
             room[h.Model] = room.TryGetValue(h.Model, out var other) ? Math.Min(other, r) : r;
         }
 
@@ -34,7 +37,10 @@ internal sealed class DeferralAdmission
     /// or within <see cref="DeferralWorkerOptions.QuietPeriod"/> of its last overload signal ("healthy again"); else what
     /// is left of its adaptive concurrency limit after live traffic (live calls come first, so nothing while calls queue).
     /// </summary>
-    public int Headroom(ModelHealth h, DateTimeOffset now)
+    public int Headroom(ModelHealth h, DateTimeOffset now) => Headroom(h, now, _options.QuietPeriod);
+
+    /// <summary>As <see cref="Headroom(ModelHealth, DateTimeOffset)"/>, with the quiet period <paramref name="quiet"/> (a job's own, see <see cref="DeferralWorkerOptions.QuietPeriodFor"/>).</summary>
+    public int Headroom(ModelHealth h, DateTimeOffset now, TimeSpan quiet)
     {
         if (h.State is not BreakerState.Closed || h.ThrottleProbability > 0 || h.Queued > 0)
         {
@@ -42,8 +48,8 @@ internal sealed class DeferralAdmission
         }
 
         // Healthy again = quiet: no overload signal, and no live call that had to wait for a slot, for a whole period.
-        if ((h.LastOverloadAt is { } overload && now - overload < _options.QuietPeriod)
-            || (h.LastLimitWaitAt is { } wait && now - wait < _options.QuietPeriod))
+        if ((h.LastOverloadAt is { } overload && now - overload < quiet)
+            || (h.LastLimitWaitAt is { } wait && now - wait < quiet))
         {
             return 0;
         }
@@ -52,4 +58,68 @@ internal sealed class DeferralAdmission
         // limit (shrunk during the incident; jobs do not grow it) still lets one job through when nothing is in flight.
         return Math.Max(0, Math.Max(1, (int)Math.Floor(h.ConcurrencyLimit * _options.MaxLimitShare)) - h.InFlight);
     }
+
+    /// <summary>
+    /// Why <paramref name="job"/>, due now, never got (another) attempt: the first thing that held its model back,
+    /// judged from the health now (the poll that expires a job runs at its deadline).
+    /// </summary>
+    public string WhyNotRun(IReadOnlyList<ModelHealth> health, DeferredJob job, DateTimeOffset now)
+    {
+        var window = job.Deadline - job.CreatedAt;
+        var quiet = _options.QuietPeriodFor(window);
+        var model = job.Model ?? "the model";
+        foreach (var h in health)
+        {
+            if (!string.Equals(h.Model, job.Model, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            if (h.State is not BreakerState.Closed)
+            {
+                return $"the platform stayed overloaded: {model}'s circuit breaker was still {h.Breaker}";
+            }
+
+            if (h.ThrottleProbability > 0)
+            {
+                return $"the platform stayed overloaded: {model}'s client-side throttle was still rejecting calls";
+            }
+
+            if (h.Queued > 0)
+            {
+                return $"live calls were queueing for {model}'s concurrency slots (live calls come first)";
+            }
+
+            var last = Latest(h.LastOverloadAt, h.LastLimitWaitAt);
+            if (last is { } signal && now - signal < quiet)
+            {
+                var overloaded = signal == h.LastOverloadAt;
+                var what = overloaded ? "overload signal" : "live call waiting for a slot";
+                var cause = overloaded ? "the platform stayed overloaded" : "live calls kept waiting for slots";
+                if (quiet + _options.PollInterval > window)
+                {
+                    return $"{cause}: the quiet period {DeferralText.Duration(quiet)} outlasted the {DeferralText.Duration(window)} deadline "
+                        + $"(the last {what} on {model} was {DeferralText.Duration(now - signal)} before it; the shortest deferral that fits an attempt is {DeferralText.Duration(_options.ShortestDeferral)})";
+                }
+
+                return $"{cause}: {model} never went {DeferralText.Duration(quiet)} (this job's quiet period) without an {what}; the last {what} was {DeferralText.Duration(now - signal)} before the deadline";
+            }
+
+            if (job.Attempts > 0 && h.LastOverloadAt is { } overload && overload >= job.CreatedAt)
+            {
+                return $"the platform stayed overloaded: its attempts met overloads (the last overload signal on {model} was {DeferralText.Duration(now - overload)} before the deadline)";
+            }
+
+            if (Headroom(h, now, quiet) <= 0)
+            {
+                return $"live calls filled {model}'s share of its concurrency limit ({h.InFlight} in flight, limit {h.ConcurrencyLimit})";
+            }
+        }
+
+        return job.Attempts > 0
+            ? "its attempts did not finish it before the deadline"
+            : $"the worker never reached it before the deadline (stopped, or its {_options.MaxInFlight} slots were busy with earlier deadlines)";
+    }
+
+    private static DateTimeOffset? Latest(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : (a > b ? a : b);
 }

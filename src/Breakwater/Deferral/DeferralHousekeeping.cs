@@ -24,15 +24,25 @@ internal sealed class DeferralHousekeeping
         _logger = logger;
     }
 
-    /// <summary>Queued jobs whose deadline has passed become expired.</summary>
-    public async Task ExpireAsync(CancellationToken cancellationToken)
+    /// <summary>Queued jobs whose deadline has passed become expired, their last error saying why they never ran (<paramref name="why"/>).</summary>
+    public async Task ExpireAsync(Func<DeferredJob, DateTimeOffset, string> why, CancellationToken cancellationToken)
     {
-        var expired = await _store.ExpireDueAsync(_time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        var now = _time.GetUtcNow();
+        var expired = await _store.ExpireDueExplainedAsync(now, job => Describe(job, why(job, now)), cancellationToken).ConfigureAwait(false);
         if (expired > 0)
         {
             _metrics.Finished.Add(expired, new KeyValuePair<string, object?>("state", "expired"));
             DeferralLog.Expired(_logger, expired);
         }
+    }
+
+    /// <summary>An expired job's last error: how many attempts it had, why it got no more, and the error before that.</summary>
+    internal static string Describe(DeferredJob job, string why)
+    {
+        var attempts = job.Attempts == 1 ? "1 attempt" : job.Attempts.ToString(System.Globalization.CultureInfo.InvariantCulture) + " attempts";
+        return job.LastError is { Length: > 0 } last
+            ? $"expired after {attempts}: {why}; before that: {last}"
+            : $"expired after {attempts}: {why}";
     }
 
     /// <summary>Deletes jobs finished longer than <see cref="DeferralWorkerOptions.Retention"/> ago, at most once per <see cref="PurgeSpacing"/>.</summary>

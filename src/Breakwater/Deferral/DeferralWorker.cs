@@ -101,7 +101,8 @@ public sealed class DeferralWorker : IAsyncDisposable
 
         try
         {
-            await _housekeeping.ExpireAsync(cancellationToken).ConfigureAwait(false);
+            IReadOnlyList<ModelHealth>? atExpiry = null;
+            await _housekeeping.ExpireAsync((job, now) => _admission.WhyNotRun(atExpiry ??= _health(), job, now), cancellationToken).ConfigureAwait(false);
             if (_options.OnCompleted is { } onCompleted)
             {
                 await _runner.NotifyAsync(onCompleted, cancellationToken).ConfigureAwait(false);
@@ -120,7 +121,9 @@ public sealed class DeferralWorker : IAsyncDisposable
                 return 0;
             }
 
-            var room = _admission.Room(_health(), _time.GetUtcNow());
+            var health = _health();
+            var now = _time.GetUtcNow();
+            var room = _admission.Room(health, now);
             var blocked = room.Where(r => r.Value <= 0).Select(r => r.Key).ToList();
             foreach (var model in blocked)
             {
@@ -128,47 +131,28 @@ public sealed class DeferralWorker : IAsyncDisposable
             }
 
             var candidates = await _store.PeekQueuedAsync(Math.Max(free * 8, 64), blocked, cancellationToken).ConfigureAwait(false);
-            var headroom = new Dictionary<string, int>(StringComparer.Ordinal);
-            var started = 0;
-            foreach (var job in candidates)
+            var started = await StartJobsAsync(candidates, free, job => job.Model is not null && room.TryGetValue(job.Model, out var r) ? r : int.MaxValue, perJob: false, cancellationToken).ConfigureAwait(false);
+
+            // Models still inside the full quiet period may take jobs whose deadline is near: such a job's own quiet
+            // period is bounded by its deadline (DeferralWorkerOptions.QuietPeriodFor), so it gets its attempts before it
+            // expires. Only those models' jobs are looked at again, each judged with its own quiet period.
+            var shortest = _options.QuietPeriodFor(TimeSpan.Zero);
+            if (started < free && shortest < _options.QuietPeriod)
             {
-                if (started >= free)
+                var early = _admission.Room(health, now, shortest);
+                var partial = blocked.Where(m => early.TryGetValue(m, out var r) && r > 0).ToHashSet(StringComparer.Ordinal);
+                if (partial.Count > 0)
                 {
-                    break;
+                    var others = room.Keys.Where(m => !partial.Contains(m)).ToList();
+                    var near = (await _store.PeekQueuedAsync(Math.Max(free * 8, 64), others, cancellationToken).ConfigureAwait(false))
+                        .Where(j => j.Model is not null && partial.Contains(j.Model)).ToList();
+                    started += await StartJobsAsync(
+                        near,
+                        free - started,
+                        job => _admission.Room(health, now, _options.QuietPeriodFor(job.Deadline - job.CreatedAt)).GetValueOrDefault(job.Model!),
+                        perJob: true,
+                        cancellationToken).ConfigureAwait(false);
                 }
-
-                if (_inFlight.ContainsKey(job.Id))
-                {
-                    continue;
-                }
-
-                // Each model gets at most its own headroom per poll: the adaptive limit paces the drain, not MaxInFlight
-                // alone, and a model that just became healthy again starts with one job (slow start, see SlowStartRamp).
-                var key = job.Model ?? "";
-                if (!headroom.TryGetValue(key, out var left))
-                {
-                    // A model never called yet has no state to judge by: MaxInFlight and the ramp bound it until its first answers.
-                    left = job.Model is not null && room.TryGetValue(job.Model, out var r) ? r : int.MaxValue;
-                    left = Math.Min(left, _ramp.Allows(key));
-                }
-
-                if (left <= 0)
-                {
-                    headroom[key] = 0;
-                    continue;
-                }
-
-                if (!await _store.TryStartAsync(job.Id, cancellationToken).ConfigureAwait(false))
-                {
-                    continue;
-                }
-
-                headroom[key] = left == int.MaxValue ? left : left - 1;
-                started++;
-                var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                _inFlight[job.Id] = done.Task;
-                var epoch = _ramp.Started(key);
-                _ = RunJobAsync(job, done, epoch);
             }
 
             return started;
@@ -177,6 +161,67 @@ public sealed class DeferralWorker : IAsyncDisposable
         {
             _pollGate.Release();
         }
+    }
+
+    /// <summary>
+    /// Starts <paramref name="candidates"/> in order, at most <paramref name="free"/>, each only while its model has room:
+    /// <paramref name="roomOf"/> less what this poll already started for the model, within the model's slow-start window.
+    /// Without <paramref name="perJob"/>, a model's room is judged once, at its first job (every job of it waits alike);
+    /// with it, each job is judged by itself (its own quiet period).
+    /// </summary>
+    private async Task<int> StartJobsAsync(IReadOnlyList<DeferredJob> candidates, int free, Func<DeferredJob, int> roomOf, bool perJob, CancellationToken cancellationToken)
+    {
+        var headroom = new Dictionary<string, int>(StringComparer.Ordinal);
+        var used = new Dictionary<string, int>(StringComparer.Ordinal);
+        var started = 0;
+        foreach (var job in candidates)
+        {
+            if (started >= free)
+            {
+                break;
+            }
+
+            if (_inFlight.ContainsKey(job.Id))
+            {
+                continue;
+            }
+
+            // Each model gets at most its own headroom per poll: the adaptive limit paces the drain, not MaxInFlight
+            // alone, and a model that just became healthy again starts with one job (slow start, see SlowStartRamp).
+            var key = job.Model ?? "";
+            int left;
+            if (perJob)
+            {
+                var room = roomOf(job) - used.GetValueOrDefault(key);
+                left = room <= 0 ? 0 : Math.Min(room, _ramp.Allows(key));
+            }
+            else if (!headroom.TryGetValue(key, out left))
+            {
+                // A model never called yet has no state to judge by: MaxInFlight and the ramp bound it until its first answers.
+                left = Math.Min(roomOf(job), _ramp.Allows(key));
+            }
+
+            if (left <= 0)
+            {
+                headroom[key] = 0;
+                continue;
+            }
+
+            if (!await _store.TryStartAsync(job.Id, cancellationToken).ConfigureAwait(false))
+            {
+                continue;
+            }
+
+            headroom[key] = left == int.MaxValue ? left : left - 1;
+            used[key] = used.GetValueOrDefault(key) + 1;
+            started++;
+            var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _inFlight[job.Id] = done.Task;
+            var epoch = _ramp.Started(key);
+            _ = RunJobAsync(job, done, epoch);
+        }
+
+        return started;
     }
 
     /// <summary>Waits until every job started so far has finished its attempt.</summary>

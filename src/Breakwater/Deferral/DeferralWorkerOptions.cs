@@ -13,6 +13,34 @@ public sealed class DeferralWorkerOptions
     /// </summary>
     public TimeSpan QuietPeriod { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// The shortest quiet period a job with a near deadline waits. A job's own quiet period is a quarter of the time it
+    /// was given (deadline minus creation), at least this and at most <see cref="QuietPeriod"/>, so a job deferred for
+    /// 2 minutes waits for 30 seconds of quiet, not 5 minutes, and gets its attempts before it expires. Default 30 seconds.
+    /// </summary>
+    public TimeSpan MinQuietPeriod { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// The shortest time a job may be given and still be sure of one attempt: the shortest quiet period
+    /// (<see cref="MinQuietPeriod"/>, or <see cref="QuietPeriod"/> when shorter) plus one <see cref="PollInterval"/>.
+    /// The gateway refuses a shorter <c>breakwater-defer</c> with 400.
+    /// </summary>
+    public TimeSpan ShortestDeferral => (MinQuietPeriod < QuietPeriod ? MinQuietPeriod : QuietPeriod) + PollInterval;
+
+    /// <summary>
+    /// The quiet period a job given <paramref name="window"/> (its deadline minus its creation) waits for: a quarter
+    /// of the window, at least <see cref="MinQuietPeriod"/>, at most <see cref="QuietPeriod"/>. Even if every attempt
+    /// meets an overload (which restarts the quiet period), the job is tried several times before its deadline.
+    /// </summary>
+    /// <param name="window">How long the job was given.</param>
+    /// <returns>The quiet period for that job.</returns>
+    public TimeSpan QuietPeriodFor(TimeSpan window)
+    {
+        var quarter = window / 4;
+        var bounded = quarter > MinQuietPeriod ? quarter : MinQuietPeriod;
+        return bounded < QuietPeriod ? bounded : QuietPeriod;
+    }
+
     /// <summary>Whether every poll counts the jobs per state (<see cref="DeferralWorker.Counts"/>, the queue-depth gauge). Default <c>true</c>.</summary>
     public bool TrackCounts { get; set; } = true;
 
@@ -77,6 +105,11 @@ public sealed class DeferralWorkerOptions
         if (QuietPeriod < TimeSpan.Zero)
         {
             problems.Add($"QuietPeriod must not be negative (is {QuietPeriod}).");
+        }
+
+        if (MinQuietPeriod < TimeSpan.Zero)
+        {
+            problems.Add($"MinQuietPeriod must not be negative (is {MinQuietPeriod}).");
         }
 
         if (UpstreamBaseAddress is null || !UpstreamBaseAddress.IsAbsoluteUri)

@@ -80,6 +80,18 @@ public interface IDeferredJobStore
     /// <returns>How many jobs expired.</returns>
     Task<int> ExpireDueAsync(DateTimeOffset now, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Expires every queued job whose deadline is at or before <paramref name="now"/>, as
+    /// <see cref="ExpireDueAsync(DateTimeOffset, CancellationToken)"/>, with the last error <paramref name="describe"/>
+    /// gives for it (why it never ran). The default ignores <paramref name="describe"/> and keeps each job's last error.
+    /// </summary>
+    /// <param name="now">The current time.</param>
+    /// <param name="describe">The expired job's new last error, from the job as it was still queued.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>How many jobs expired.</returns>
+    Task<int> ExpireDueExplainedAsync(DateTimeOffset now, Func<DeferredJob, string> describe, CancellationToken cancellationToken = default) =>
+        ExpireDueAsync(now, cancellationToken);
+
     /// <summary>Returns jobs left running by a crash to the queue (such a request may reach the upstream twice).</summary>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>How many jobs were requeued.</returns>

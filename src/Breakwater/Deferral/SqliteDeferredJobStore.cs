@@ -197,6 +197,38 @@ public sealed class SqliteDeferredJobStore : IDeferredJobStore, IDisposable
             ("$now", now.ToUnixTimeMilliseconds()));
 
     /// <inheritdoc />
+    public Task<int> ExpireDueExplainedAsync(DateTimeOffset now, Func<DeferredJob, string> describe, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(describe);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            ThrowIfDisposed();
+            var due = SelectMany($"SELECT {DeferredJobSchema.Columns} FROM jobs WHERE state = 0 AND deadline <= $now ORDER BY deadline, id;", ("$now", now.ToUnixTimeMilliseconds()));
+            if (due.Count == 0)
+            {
+                return Task.FromResult(0);
+            }
+
+            using var tx = _connection.BeginTransaction();
+            var expired = 0;
+            foreach (var job in due)
+            {
+                using var cmd = _connection.CreateCommand();
+                cmd.Transaction = tx;
+                cmd.CommandText = "UPDATE jobs SET state = 4, completed_at = $now, credential = NULL, last_error = $err WHERE id = $id AND state = 0;";
+                cmd.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
+                cmd.Parameters.AddWithValue("$err", describe(job));
+                cmd.Parameters.AddWithValue("$id", job.Id);
+                expired += cmd.ExecuteNonQuery();
+            }
+
+            tx.Commit();
+            return Task.FromResult(expired);
+        }
+    }
+
+    /// <inheritdoc />
     public Task<int> PurgeAsync(DateTimeOffset completedBefore, bool keepUnnotified, CancellationToken cancellationToken = default) =>
         Count(
             "DELETE FROM jobs WHERE completed_at IS NOT NULL AND completed_at < $before AND state IN (2, 3, 4)" + (keepUnnotified ? " AND notified = 1;" : ";"),

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json.Nodes;
+using Breakwater.Anthropic;
 using Breakwater.Classification;
 using Breakwater.Cli.Commands;
 using Breakwater.Cli.Doctor;
@@ -125,15 +126,70 @@ public sealed class DoctorRunnerTests : IAsyncLifetime
         Assert.StartsWith("req_", report.Direct.Attempts[0].RequestId, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task RunAsync_ProbeFineJournalShows529s_SelfInflicted()
+    /// <summary>
+    /// A simulated platform storm as the journal keeps it: 41 × 529 over 4 minutes, across 3 models, each 529 with the
+    /// organisation's rate-limit headers (requests 3,680-3,800 of 4,000 left, so 92 % or more remaining).
+    /// </summary>
+    private AttemptRecord[] Storm()
     {
-        await WriteJournalAsync(Failure(FailureKind.Overloaded, 529, TimeSpan.FromMinutes(10)), Failure(FailureKind.Overloaded, 529, TimeSpan.FromMinutes(9)));
+        string[] models = ["claude-sonnet-4-5", "claude-haiku-4-5", "claude-opus-4-1"];
+        return [.. Enumerable.Range(0, 41).Select(i => Failure(FailureKind.Overloaded, 529, TimeSpan.FromMinutes(14) - TimeSpan.FromSeconds(i * 6)) with
+        {
+            Model = models[i % 3],
+            ErrorType = "overloaded_error",
+            RateLimits = RequestsLeft(3800 - (i % 5 * 30), 4000),
+        })];
+    }
+
+    private static RateLimitSnapshot RequestsLeft(long remaining, long limit) => new()
+    {
+        Requests = new RateLimitWindow(limit, remaining, null),
+        Windows = new Dictionary<string, RateLimitWindow> { ["requests"] = new(limit, remaining, null) },
+    };
+
+    [Fact]
+    public async Task RunAsync_AfterAPlatformStorm_PlatformOverloadWithAndWithoutAKey()
+    {
+        await WriteJournalAsync(Storm());
+
+        var withoutKey = await RunAsync(Env(key: null));
+        var withKey = await RunAsync();
+
+        Assert.Equal(DoctorVerdict.PlatformOverload, withoutKey.Diagnosis.Verdict);
+        Assert.Equal(DoctorVerdict.PlatformOverload, withKey.Diagnosis.Verdict);
+        Assert.True(withKey.Direct.AllSucceeded);
+        Assert.Equal(41, withKey.Journal.Overloaded);
+        const string decidedBy = "41 × 529 overloaded_error across 3 models with 92 % quota remaining or more; your request usage stayed at 5 %–8 % of the requests limit; no acceleration 429s";
+        Assert.Equal(decidedBy, withKey.Diagnosis.Evidence["decided_by"]!.GetValue<string>());
+        Assert.Equal(decidedBy, withoutKey.Diagnosis.Evidence["decided_by"]!.GetValue<string>());
+        Assert.Contains("A minimal request succeeds now: the storm has passed.", withKey.Diagnosis.Evidence["reason"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("ANTHROPIC_API_KEY is not set", withoutKey.Diagnosis.Evidence["reason"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunAsync_529sWhileThisMachinesOwnRequestRateRose_SelfInflicted()
+    {
+        // The same 529s, but the requests window fills from 5 % to 60 % used while they happen: the load that rose is ours.
+        var storm = Storm().Select((r, i) => r with { RateLimits = RequestsLeft(3800 - (i * 50), 4000) }).ToArray();
+        await WriteJournalAsync(storm);
 
         var report = await RunAsync();
 
         Assert.Equal(DoctorVerdict.SelfInflicted, report.Diagnosis.Verdict);
-        Assert.Equal(2, report.Journal.Overloaded);
+        Assert.Equal("41 × 529 overloaded_error while your request usage rose from 5 % to 55 % of the requests limit", report.Diagnosis.Evidence["decided_by"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_HumanAfterAStorm_SaysWhichEvidenceDecided()
+    {
+        await WriteJournalAsync(Storm());
+        var console = new TestConsole();
+
+        var exit = await new DoctorCommand(Env(), console.Console).ExecuteAsync(new CommandContext([], new TestRemainingArguments(), "doctor", null), Settings(), CancellationToken.None);
+
+        Assert.Equal(11, exit);
+        Assert.Contains("Verdict: platform-overload", console.Output, StringComparison.Ordinal);
+        Assert.Contains("decided by: 41 × 529 overloaded_error across 3 models", console.Output, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using Breakwater.Anthropic;
 using Breakwater.Classification;
 using Breakwater.Cli.Doctor;
 using Breakwater.Status;
+using Breakwater.Telemetry;
 
 namespace Breakwater.Cli.Tests.Doctor;
 
@@ -95,8 +96,71 @@ public class VerdictEngineTests
     }
 
     [Fact]
-    public void Decide_ProbeFineJournal529s_SelfInflicted() =>
-        Assert.Equal(DoctorVerdict.SelfInflicted, Decide(Operational, AllOk, journal: Clean with { Total = 3, Overloaded = 3 }));
+    public void Decide_ProbeFineJournal529s_PlatformOverloadNotSelfInflicted() =>
+        Assert.Equal(DoctorVerdict.PlatformOverload, Decide(Operational, AllOk, journal: Clean with { Total = 3, Overloaded = 3 }));
+
+    private static AttemptRecord Journal529(int i, string model, long requestsLeft) => new()
+    {
+        Timestamp = Now - TimeSpan.FromMinutes(10) + TimeSpan.FromSeconds(i),
+        Client = "app",
+        Model = model,
+        Attempt = 1,
+        StatusCode = 529,
+        Kind = FailureKind.Overloaded,
+        ErrorType = "overloaded_error",
+        Decision = AttemptDecision.Retried,
+        RateLimits = new RateLimitSnapshot
+        {
+            Requests = new RateLimitWindow(1000, requestsLeft, null),
+            Windows = new Dictionary<string, RateLimitWindow> { ["requests"] = new(1000, requestsLeft, null) },
+        },
+    };
+
+    [Fact]
+    public void Decide_StormWithAmpleQuota_PlatformOverloadWhetherOrNotTheProbeRan()
+    {
+        var journal = JournalSummary.From("/tmp/j.db", TimeSpan.FromHours(1), [.. Enumerable.Range(0, 12).Select(i => Journal529(i, i % 2 == 0 ? "a" : "b", 960 - (i % 3)))]);
+
+        var skipped = VerdictEngine.Decide(Operational, Skipped, null, journal);
+        var succeeded = VerdictEngine.Decide(Operational, AllOk, null, journal);
+
+        Assert.Equal(DoctorVerdict.PlatformOverload, skipped.Verdict);
+        Assert.Equal(DoctorVerdict.PlatformOverload, succeeded.Verdict);
+        Assert.Equal("12 × 529 overloaded_error across 2 models with 96 % quota remaining or more; your request usage stayed at 4 %–4.2 % of the requests limit; no acceleration 429s", succeeded.Evidence["decided_by"]!.GetValue<string>());
+        Assert.Equal(2, journal.OverloadedModels);
+        Assert.Equal(12, journal.OverloadedWithQuota);
+        Assert.False(journal.OwnLoadRose);
+    }
+
+    [Fact]
+    public void Decide_529sWhileOwnRequestUsageRose_SelfInflicted()
+    {
+        var journal = JournalSummary.From("/tmp/j.db", TimeSpan.FromHours(1), [.. Enumerable.Range(0, 10).Select(i => Journal529(i, "a", 950 - (i * 60)))]);
+
+        var diagnosis = VerdictEngine.Decide(Operational, AllOk, null, journal);
+
+        Assert.True(journal.OwnLoadRose);
+        Assert.Equal(DoctorVerdict.SelfInflicted, diagnosis.Verdict);
+        Assert.Equal("10 × 529 overloaded_error while your request usage rose from 5 % to 59 % of the requests limit", diagnosis.Evidence["decided_by"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void Decide_AccelerationLimitsOutnumber529s_SelfInflicted()
+    {
+        var diagnosis = VerdictEngine.Decide(Operational, AllOk, null, Clean with { Total = 13, Overloaded = 3, RateLimitedAmple = 10 });
+
+        Assert.Equal(DoctorVerdict.SelfInflicted, diagnosis.Verdict);
+        Assert.Equal("10 × 429 rate_limit_error with ample remaining (acceleration limits on your own bursts) against 3 × 529", diagnosis.Evidence["decided_by"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void Decide_StormWithoutRateLimitHeaders_SaysNoneWereRecorded()
+    {
+        var diagnosis = VerdictEngine.Decide(Operational, AllOk, null, Clean with { Total = 5, Overloaded = 5, OverloadedModels = 1 });
+
+        Assert.Equal(DoctorVerdict.PlatformOverload, diagnosis.Verdict);
+        Assert.Equal("5 × 529 overloaded_error on 1 model (no rate-limit headers recorded on them); no acceleration 429s", diagnosis.Evidence["decided_by"]!.GetValue<string>());
+    }
 
     [Fact]
     public void Decide_ProbeFineJournal429sAmple_SelfInflicted() =>

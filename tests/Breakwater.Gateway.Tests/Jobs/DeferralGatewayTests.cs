@@ -5,6 +5,7 @@ using Breakwater.Gateway.Features.Auth;
 using Breakwater.Gateway.Features.Jobs;
 using Breakwater.Gateway.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Breakwater.Gateway.Tests.Jobs;
 
@@ -13,17 +14,19 @@ public sealed class DeferralGatewayTests : IAsyncDisposable
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "breakwater-gateway-tests", "jobs-" + Guid.NewGuid().ToString("N"));
     private GatewayHarness? _harness;
 
-    private async Task<GatewayHarness> CreateSut(Action<GatewayOptions>? configure = null)
+    private async Task<GatewayHarness> CreateSut(Action<GatewayOptions>? configure = null, TimeProvider? time = null)
     {
         _harness = await GatewayHarness.StartAsync(o =>
         {
             o.Deferral.Path = Path.Combine(_dir, "jobs.db");
-            o.Deferral.PollInterval = TimeSpan.FromHours(1);
+            // Tests drain the queue by hand (DrainOnceAsync): the worker's own timer never fires within a test. A
+            // deferral must fit one poll after the quiet period, so breakwater-defer values here are 30m or more.
+            o.Deferral.PollInterval = TimeSpan.FromMinutes(20);
             o.Deferral.QuietPeriod = TimeSpan.Zero;
             o.Breakwater.CircuitBreaker.Enabled = false;
             o.Breakwater.Throttle.Enabled = false;
             configure?.Invoke(o);
-        });
+        }, time);
         return _harness;
     }
 
@@ -67,6 +70,109 @@ public sealed class DeferralGatewayTests : IAsyncDisposable
 
         Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
         Assert.Equal(0, started);
+    }
+
+    [Fact]
+    public async Task Post_TwoMinuteDeferAfterAStorm_Answers202AndTheJobRunsBeforeItsDeadline()
+    {
+        // The defaults: QuietPeriod 5 min, MinQuietPeriod 30 s, PollInterval driven by hand.
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 14, 0, 0, TimeSpan.Zero));
+        var sut = await CreateSut(Defaults, time);
+        sut.Upstream.Default = FakeUpstream.Overloaded();
+
+        using var request = Post(extra: ("breakwater-defer", "2m"));
+        using var accepted = await sut.Client.SendAsync(request);
+        var job = await Json(accepted);
+        var id = job.GetProperty("id").GetString()!;
+        sut.Upstream.Default = FakeUpstream.Json(200, FakeUpstream.MessageJson);
+        // The worker's timer fires every 5 s of fake time; Drain waits for the attempts it started.
+        time.Advance(TimeSpan.FromSeconds(25));
+        await Drain(sut);
+        var tooSoon = await Job(sut, id);
+        time.Advance(TimeSpan.FromSeconds(5));
+        await Drain(sut);
+        var afterQuiet = await Job(sut, id);
+        using var done = await Get(sut, id, "sk-ant-caller-1");
+
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        Assert.Equal("application/json", accepted.Content.Headers.ContentType!.MediaType);
+        Assert.Equal(id, accepted.Headers.GetValues("breakwater-job-id").Single());
+        Assert.Equal("/v1/breakwater/jobs/" + id, accepted.Headers.Location!.OriginalString);
+        Assert.Equal(
+            ["id", "type", "state", "created_at", "deadline", "completed_at", "attempts", "last_error", "url"],
+            job.EnumerateObject().Select(p => p.Name));
+        Assert.Equal("breakwater_job", job.GetProperty("type").GetString());
+        Assert.Equal("queued", job.GetProperty("state").GetString());
+        Assert.Equal(TimeSpan.FromMinutes(2), job.GetProperty("deadline").GetDateTimeOffset() - job.GetProperty("created_at").GetDateTimeOffset());
+        Assert.Equal(JsonValueKind.Null, job.GetProperty("completed_at").ValueKind);
+        Assert.Equal(0, job.GetProperty("attempts").GetInt32());
+        Assert.StartsWith("live call gave up: 529", job.GetProperty("last_error").GetString(), StringComparison.Ordinal);
+        Assert.Equal((Breakwater.Deferral.DeferredJobState.Queued, 0), (tooSoon.State, tooSoon.Attempts));
+        Assert.Equal((Breakwater.Deferral.DeferredJobState.Succeeded, 1), (afterQuiet.State, afterQuiet.Attempts));
+        Assert.Equal(time.GetUtcNow(), afterQuiet.CompletedAt);
+        Assert.Equal(HttpStatusCode.OK, done.StatusCode);
+        Assert.Equal("succeeded", done.Headers.GetValues("breakwater-job-state").Single());
+        Assert.Equal(FakeUpstream.MessageJson, await done.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Post_TwoMinuteDeferAndTheStormGoesOn_JobExpiresSayingWhy()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 14, 0, 0, TimeSpan.Zero));
+        var sut = await CreateSut(Defaults, time);
+        sut.Upstream.Default = FakeUpstream.Overloaded();
+        using var request = Post(extra: ("breakwater-defer", "2m"));
+        using var accepted = await sut.Client.SendAsync(request);
+        var id = (await Json(accepted)).GetProperty("id").GetString()!;
+
+        // The platform stays overloaded: each attempt after 30 s of quiet meets another 529, which restarts the quiet period.
+        for (var i = 0; i < 24; i++)
+        {
+            time.Advance(TimeSpan.FromSeconds(5));
+            await Drain(sut);
+        }
+
+        using var expired = await Get(sut, id, "sk-ant-caller-1");
+        var json = await Json(expired);
+
+        Assert.Equal(HttpStatusCode.OK, expired.StatusCode);
+        Assert.Equal("expired", json.GetProperty("state").GetString());
+        // Attempts at 30 s, 60 s and 90 s, each after 30 s of quiet; the poll at the 2-minute deadline expires it.
+        Assert.Equal(3, json.GetProperty("attempts").GetInt32());
+        Assert.Equal(
+            "expired after 3 attempts: the platform stayed overloaded: its attempts met overloads (the last overload signal on claude-sonnet-4-5 was 30s before the deadline); "
+            + "before that: 529 request-id=req_up_529",
+            json.GetProperty("last_error").GetString());
+    }
+
+    [Theory]
+    [InlineData("20s")]
+    [InlineData("34s")]
+    public async Task Post_DeferShorterThanOneQuietPeriodAndPoll_Is400NamingTheMinimum(string value)
+    {
+        var sut = await CreateSut(Defaults);
+
+        using var request = Post(extra: ("breakwater-defer", value));
+        using var response = await sut.Client.SendAsync(request);
+        var json = await Json(response);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("error", json.GetProperty("type").GetString());
+        Assert.Equal("invalid_request_error", json.GetProperty("error").GetProperty("type").GetString());
+        Assert.StartsWith($"breakwater-defer must be at least 35s on this gateway (is {value}): ", json.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Empty(sut.Upstream.Requests);
+    }
+
+    [Fact]
+    public async Task Post_DeferOfExactlyTheMinimum_IsAccepted()
+    {
+        var sut = await CreateSut(Defaults);
+        sut.Upstream.Default = FakeUpstream.Overloaded();
+
+        using var request = Post(extra: ("breakwater-defer", "35s"));
+        using var response = await sut.Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
     }
 
     [Fact]
@@ -254,6 +360,21 @@ public sealed class DeferralGatewayTests : IAsyncDisposable
         Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
         Assert.Equal(HttpStatusCode.OK, done.StatusCode);
         Assert.Equal("sk-ant-upstream", sut.Upstream.Requests.Skip(calls).Single().Header("x-api-key"));
+    }
+
+    /// <summary>The shipped deferral defaults (QuietPeriod 5 min, MinQuietPeriod 30 s, PollInterval 5 s) over the test ones.</summary>
+    private static void Defaults(GatewayOptions o)
+    {
+        var shipped = new GatewayDeferralOptions();
+        o.Deferral.QuietPeriod = shipped.QuietPeriod;
+        o.Deferral.MinQuietPeriod = shipped.MinQuietPeriod;
+        o.Deferral.PollInterval = shipped.PollInterval;
+    }
+
+    private static async Task<Breakwater.Deferral.DeferredJob> Job(GatewayHarness sut, string id)
+    {
+        var store = (await sut.App.Services.GetRequiredService<DeferralRuntime>().GetStoreAsync(create: false, CancellationToken.None))!;
+        return (await store.ListAsync()).Single(j => j.Id == id);
     }
 
     private static int CallsOf(GatewayHarness sut, string key) => sut.Upstream.Requests.Count(r => r.Header("x-api-key") == key);

@@ -26,7 +26,7 @@ public sealed class DeferralWorkerTests : IAsyncDisposable
 
     private Func<DeferredJob, CancellationToken, Task>? _onCompleted;
 
-    private DeferralWorker CreateSut(StubUpstream upstream, int maxInFlight = 4, TimeSpan? retention = null)
+    private DeferralWorker CreateSut(StubUpstream upstream, int maxInFlight = 4, TimeSpan? retention = null, TimeSpan? minQuiet = null)
     {
         // The worker does not own its invoker; the test owns the upstream.
         var invoker = new HttpMessageInvoker(upstream, disposeHandler: false);
@@ -42,6 +42,7 @@ public sealed class DeferralWorkerTests : IAsyncDisposable
                 UpstreamBaseAddress = new Uri("http://127.0.0.1:1"),
                 OnCompleted = _onCompleted,
                 Retention = retention ?? TimeSpan.FromDays(7),
+                MinQuietPeriod = minQuiet ?? TimeSpan.FromSeconds(30),
                 PrepareRequest = (job, request, _) =>
                 {
                     request.Headers.TryAddWithoutValidation("x-api-key", "sk-managed");
@@ -116,6 +117,77 @@ public sealed class DeferralWorkerTests : IAsyncDisposable
         Assert.Equal(1, await sut.RunOnceAsync());
         await sut.WhenIdleAsync();
         Assert.Equal(DeferredJobState.Succeeded, (await _store.GetAsync("key_a", id))!.State);
+    }
+
+    [Fact]
+    public async Task RunOnceAsync_TwoMinuteJobRightAfterAnOverload_RunsAfterAQuietPeriodBoundedByItsDeadline()
+    {
+        using var upstream = new StubUpstream();
+        var sut = CreateSut(upstream);
+        var soon = await Enqueue(TimeSpan.FromMinutes(2));
+        var later = await Enqueue(TimeSpan.FromHours(2));
+        _health = [Health("m", "closed") with { LastOverloadAt = T0 }];
+
+        // The 2-minute job's quiet period is a quarter of its deadline (30 s), not the full 5 minutes.
+        _time.Advance(TimeSpan.FromSeconds(25));
+        var before = await sut.RunOnceAsync();
+        _time.Advance(TimeSpan.FromSeconds(5));
+        var at30s = await sut.RunOnceAsync();
+        await sut.WhenIdleAsync();
+        var again = await sut.RunOnceAsync();
+
+        Assert.Equal(0, before);
+        Assert.Equal(1, at30s);
+        Assert.Equal(0, again);
+        var done = (await _store.GetAsync("key_a", soon))!;
+        Assert.Equal(DeferredJobState.Succeeded, done.State);
+        Assert.Equal(1, done.Attempts);
+        Assert.Equal(DeferredJobState.Queued, (await _store.GetAsync("key_a", later))!.State);
+        Assert.Single(upstream.Received);
+    }
+
+    [Fact]
+    public async Task RunOnceAsync_PlatformStaysOverloaded_ExpiredJobSaysWhyItNeverRan()
+    {
+        using var upstream = new StubUpstream();
+        var sut = CreateSut(upstream);
+        var id = (await _store.EnqueueAsync("key_a", null, "m", SqliteDeferredJobStoreTests.Request(), T0 + TimeSpan.FromMinutes(2), null, "live call gave up: 529 (attempts), request_ids req_1")).Job.Id;
+
+        // A 529 every 10 s for the whole 2 minutes: the 30 s quiet period never comes.
+        for (var i = 0; i < 12; i++)
+        {
+            _health = [Health("m", "closed") with { LastOverloadAt = _time.GetUtcNow() }];
+            _time.Advance(TimeSpan.FromSeconds(10));
+            await sut.RunOnceAsync();
+        }
+
+        var job = (await _store.GetAsync("key_a", id))!;
+        Assert.Equal(DeferredJobState.Expired, job.State);
+        Assert.Equal(0, job.Attempts);
+        Assert.Equal(
+            "expired after 0 attempts: the platform stayed overloaded: m never went 30s (this job's quiet period) without an overload signal; "
+            + "the last overload signal was 10s before the deadline; before that: live call gave up: 529 (attempts), request_ids req_1",
+            job.LastError);
+        Assert.Empty(upstream.Received);
+    }
+
+    [Fact]
+    public async Task RunOnceAsync_QuietPeriodLongerThanTheDeadline_ExpiredJobSaysTheQuietPeriodOutlastedIt()
+    {
+        using var upstream = new StubUpstream();
+        var sut = CreateSut(upstream, minQuiet: TimeSpan.FromMinutes(5));
+        var id = await Enqueue(TimeSpan.FromMinutes(2));
+        _health = [Health("m", "closed") with { LastOverloadAt = T0 }];
+
+        _time.Advance(TimeSpan.FromMinutes(2));
+        await sut.RunOnceAsync();
+
+        var job = (await _store.GetAsync("key_a", id))!;
+        Assert.Equal(DeferredJobState.Expired, job.State);
+        Assert.Equal(
+            "expired after 0 attempts: the platform stayed overloaded: the quiet period 5m outlasted the 2m deadline "
+            + "(the last overload signal on m was 2m before it; the shortest deferral that fits an attempt is 5m5s)",
+            job.LastError);
     }
 
     [Fact]
@@ -232,7 +304,7 @@ public sealed class DeferralWorkerTests : IAsyncDisposable
 
         var job = (await _store.GetAsync("key_a", id))!;
         Assert.Equal(DeferredJobState.Expired, job.State);
-        Assert.Equal("deadline reached while the job was running", job.LastError);
+        Assert.Equal("expired after 1 attempt: its attempts did not finish it before the deadline; before that: deadline reached while the job was running", job.LastError);
     }
 
     [Fact]
@@ -335,7 +407,8 @@ public sealed class DeferralWorkerTests : IAsyncDisposable
         Assert.Equal(DeferredJobState.Queued, afterOverload!.State);
         Assert.StartsWith("529", afterOverload.LastError, StringComparison.Ordinal);
         Assert.Equal(DeferredJobState.Expired, job!.State);
-        Assert.StartsWith("529", job.LastError, StringComparison.Ordinal);
+        Assert.StartsWith("expired after 1 attempt: ", job.LastError, StringComparison.Ordinal);
+        Assert.EndsWith("; before that: " + afterOverload.LastError, job.LastError, StringComparison.Ordinal);
         Assert.Single(upstream.Received);
     }
 

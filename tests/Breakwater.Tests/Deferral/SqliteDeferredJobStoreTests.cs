@@ -186,6 +186,34 @@ public sealed class SqliteDeferredJobStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task ExpireDueExplainedAsync_PastDeadline_StoresTheExplanationAndErasesCredential()
+    {
+        var sut = CreateSut();
+        var soon = (await sut.EnqueueAsync("key_a", null, "m", Request(), T0.AddMinutes(2), new byte[] { 9 }, "live call gave up: 529")).Job.Id;
+        var later = (await sut.EnqueueAsync("key_a", null, "m", Request(), T0.AddHours(2))).Job.Id;
+        var seen = new List<DeferredJob>();
+
+        _time.Advance(TimeSpan.FromMinutes(2));
+        var count = await sut.ExpireDueExplainedAsync(_time.GetUtcNow(), job =>
+        {
+            seen.Add(job);
+            return $"expired after {job.Attempts} attempts: why; before that: {job.LastError}";
+        });
+        var again = await sut.ExpireDueExplainedAsync(_time.GetUtcNow(), _ => "never");
+
+        var expired = (await sut.GetAsync("key_a", soon))!;
+        Assert.Equal(1, count);
+        Assert.Equal(0, again);
+        Assert.Equal(soon, Assert.Single(seen).Id);
+        Assert.Equal(DeferredJobState.Queued, seen[0].State);
+        Assert.Equal(DeferredJobState.Expired, expired.State);
+        Assert.Equal("expired after 0 attempts: why; before that: live call gave up: 529", expired.LastError);
+        Assert.Equal(_time.GetUtcNow(), expired.CompletedAt);
+        Assert.Null(await sut.GetProtectedCredentialAsync(soon));
+        Assert.Equal(DeferredJobState.Queued, (await sut.GetAsync("key_a", later))!.State);
+    }
+
+    [Fact]
     public async Task PeekQueuedAsync_EarliestDeadlineFirst_SkipsRunningAndPastDeadline()
     {
         var sut = CreateSut();

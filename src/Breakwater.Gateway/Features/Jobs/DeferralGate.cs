@@ -50,6 +50,21 @@ internal sealed class DeferralGate
             return new DeferralCheck(true, $"breakwater-defer may be at most {(long)_options.Deferral.MaxDeadline.TotalSeconds}s.", TimeSpan.Zero, null);
         }
 
+        // A deferral must fit at least one attempt: a job waits for its quiet period (bounded by its deadline, down to
+        // MinQuietPeriod) and then for the next poll. Refused now, rather than a 202 whose job can only expire.
+        var worker = _options.Deferral.Worker();
+        if (delay < worker.ShortestDeferral)
+        {
+            var quiet = worker.QuietPeriodFor(delay);
+            return new DeferralCheck(
+                true,
+                $"breakwater-defer must be at least {DeferralText.Seconds(worker.ShortestDeferral)} on this gateway (is {DeferralText.Duration(delay)}): "
+                + $"a deferred job is sent only after its model has been quiet for {DeferralText.Duration(quiet)} (Breakwater:Deferral:MinQuietPeriod / QuietPeriod) "
+                + $"and the queue is looked at every {DeferralText.Duration(worker.PollInterval)} (PollInterval), so a shorter deadline could not fit one attempt.",
+                TimeSpan.Zero,
+                null);
+        }
+
         string? model = null;
         var stream = false;
         try

@@ -37,6 +37,14 @@ internal sealed class DeferralRuntime : IHostedService, IAsyncDisposable, IDispo
 
     public GatewayDeferralOptions Settings => _options.Deferral;
 
+    private DeferralWorkerOptions WorkerOptions()
+    {
+        var worker = Settings.Worker();
+        worker.UpstreamBaseAddress = _upstream.BaseAddress;
+        worker.PrepareRequest = PrepareAsync;
+        return worker;
+    }
+
     /// <summary>Jobs per state as of the worker's last poll; null while no job database is open.</summary>
     public IReadOnlyDictionary<DeferredJobState, long>? Counts => _worker?.Counts;
 
@@ -71,15 +79,7 @@ internal sealed class DeferralRuntime : IHostedService, IAsyncDisposable, IDispo
                         store,
                         _upstream.Pipeline,
                         () => HealthSnapshot.Of(_upstream.State),
-                        new DeferralWorkerOptions
-                        {
-                            MaxInFlight = Settings.MaxInFlight,
-                            PollInterval = Settings.PollInterval,
-                            QuietPeriod = Settings.QuietPeriod,
-                            Retention = Settings.Retention,
-                            UpstreamBaseAddress = _upstream.BaseAddress,
-                            PrepareRequest = PrepareAsync,
-                        },
+                        WorkerOptions(),
                         _time,
                         _loggers.CreateLogger<DeferralWorker>(),
                         _meters);

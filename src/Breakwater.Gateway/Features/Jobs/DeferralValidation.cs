@@ -36,8 +36,13 @@ internal static class DeferralValidation
             problems.Add($"Breakwater:Deferral:MaxDeadline must be positive (is {d.MaxDeadline}).");
         }
 
-        var worker = new Breakwater.Deferral.DeferralWorkerOptions { MaxInFlight = d.MaxInFlight, PollInterval = d.PollInterval, QuietPeriod = d.QuietPeriod };
-        problems.AddRange(worker.Validate().Select(p => "Breakwater:Deferral:" + p));
+        var worker = d.Worker();
+        var workerProblems = worker.Validate();
+        problems.AddRange(workerProblems.Select(p => "Breakwater:Deferral:" + p));
+        if (d.MaxDeadline > TimeSpan.Zero && workerProblems.Count == 0 && d.MaxDeadline < worker.ShortestDeferral)
+        {
+            problems.Add($"Breakwater:Deferral:MaxDeadline ({d.MaxDeadline}) is shorter than the shortest deferral the quiet period allows ({worker.ShortestDeferral}: MinQuietPeriod or QuietPeriod, whichever is shorter, plus PollInterval), so every breakwater-defer would be refused.");
+        }
         return problems;
     }
 }

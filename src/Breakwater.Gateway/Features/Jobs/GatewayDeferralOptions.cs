@@ -21,6 +21,22 @@ public sealed class GatewayDeferralOptions
     /// <summary>How long a model must go without an overload signal (or a live call waiting for a slot) before its deferred jobs are sent again. Default 5 minutes.</summary>
     public TimeSpan QuietPeriod { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// The shortest quiet period a job with a near deadline waits: a job's own quiet period is a quarter of its
+    /// <c>breakwater-defer</c>, at least this and at most <see cref="QuietPeriod"/>. Default 30 seconds.
+    /// </summary>
+    public TimeSpan MinQuietPeriod { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The worker options these settings stand for (pace, polling, quiet periods, retention).</summary>
+    internal Breakwater.Deferral.DeferralWorkerOptions Worker() => new()
+    {
+        MaxInFlight = MaxInFlight,
+        PollInterval = PollInterval,
+        QuietPeriod = QuietPeriod,
+        MinQuietPeriod = MinQuietPeriod,
+        Retention = Retention,
+    };
+
     /// <summary>How long a finished job's result stays readable at <c>/v1/breakwater/jobs/{id}</c> before it is deleted; zero keeps jobs forever. Default 7 days.</summary>
     public TimeSpan Retention { get; set; } = TimeSpan.FromDays(7);
 
