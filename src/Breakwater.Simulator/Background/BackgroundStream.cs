@@ -16,6 +16,12 @@ internal sealed class BackgroundStream : IDisposable
     /// <summary>Background callers ask for up to this many output tokens, as the benchmark's planned requests do.</summary>
     private const int MaxTokens = 1024;
 
+    /// <summary>A short prompt's input tokens (a ~100-byte body), for the input-token rate limit.</summary>
+    private const int InputTokens = 25;
+
+    /// <summary>The API key the background callers share when the scenario has rate limits: their own, never yours.</summary>
+    internal const string BackgroundKey = "sk-ant-simulator-background";
+
     private readonly Lock _lock = new();
     private readonly BackgroundLoad _owner;
     private readonly ScenarioModel _model;
@@ -30,6 +36,7 @@ internal sealed class BackgroundStream : IDisposable
     private long _queued;
     private long _rejected;
     private long _abandoned;
+    private long _rateLimited;
 
     public BackgroundStream(BackgroundLoad owner, ScenarioModel model, Random random, double[] boundaries)
     {
@@ -59,7 +66,8 @@ internal sealed class BackgroundStream : IDisposable
         Interlocked.Read(ref _served),
         Interlocked.Read(ref _queued),
         Interlocked.Read(ref _rejected),
-        Interlocked.Read(ref _abandoned));
+        Interlocked.Read(ref _abandoned),
+        Interlocked.Read(ref _rateLimited));
 
     public void Dispose()
     {
@@ -129,8 +137,21 @@ internal sealed class BackgroundStream : IDisposable
         var scenario = _owner.Capacity.Scenario;
         var stream = scenario.StreamingFraction > 0 && _random.NextDouble() < scenario.StreamingFraction;
 
-        // No API key: the other users are other organisations, their requests never touch this key's rate limits.
-        var admission = _owner.Capacity.Admit(_model, new ServiceRequest(null, MaxTokens, stream));
+        // With rate limits, the scenario's load is one key's traffic (rate-limited: 14/s against RPM 600): the background
+        // callers share their own key, and what its limits refuse (429) never reaches the capacity model, as the
+        // scenario says. Without rate limits they use no key at all. Either way your key's limits stay yours alone.
+        string? key = null;
+        if (scenario.RateLimits is not null)
+        {
+            key = BackgroundKey;
+            if (!_owner.Capacity.TryAdmitRate(key, InputTokens).Allowed)
+            {
+                Interlocked.Increment(ref _rateLimited);
+                return;
+            }
+        }
+
+        var admission = _owner.Capacity.Admit(_model, new ServiceRequest(key, MaxTokens, stream));
         switch (admission.Kind)
         {
             case AdmissionKind.Started:

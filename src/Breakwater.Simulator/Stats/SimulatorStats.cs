@@ -123,7 +123,8 @@ internal sealed class SimulatorStats
             background.Sum(c => c.Served),
             background.Sum(c => c.Queued),
             background.Sum(c => c.Rejected),
-            background.Sum(c => c.Abandoned)));
+            background.Sum(c => c.Abandoned),
+            background.Sum(c => c.RateLimited)));
         w.WriteStartObject("byModel");
         foreach (var counts in background.OrderBy(c => c.Model, StringComparer.Ordinal))
         {
@@ -143,6 +144,7 @@ internal sealed class SimulatorStats
         w.WriteNumber("queued", counts.Queued);
         w.WriteNumber("rejected", counts.Rejected);
         w.WriteNumber("abandoned", counts.Abandoned);
+        w.WriteNumber("rateLimited", counts.RateLimited);
     }
 
     private static void WriteCounts(Utf8JsonWriter w, string name, SortedDictionary<string, long> counts)

@@ -174,6 +174,58 @@ public sealed class BackgroundLoadTests
     }
 
     [Fact]
+    public void RateLimited_BackgroundKeysLimitsHoldItsLoadUnderCapacity_AndYourKeyIsYours()
+    {
+        // 14/s from one key against RPM 600 (a full bucket of 600, then 10/s): the limits refuse the rest, so Sonnet
+        // (μ = 12/s) is never overloaded.
+        var (sim, clock, invoker) = CreateSut(ScenarioCatalog.Get("rate-limited"), background: true);
+        using var _ = sim;
+        using var __ = invoker;
+        clock.Advance(TimeSpan.FromSeconds(300));
+
+        var counts = CountsOf(sim, TestKit.Sonnet);
+        Assert.InRange(counts.Arrivals, 4000, 4400);
+        Assert.True(counts.RateLimited > 400, $"{counts.RateLimited} background requests were rate limited");
+        Assert.InRange(counts.Served, 0, 600 + (10 * 300) + 1);
+        Assert.Equal(counts.Arrivals, counts.Served + counts.RateLimited + counts.Rejected + counts.Abandoned + sim.Capacity.Snapshot(TestKit.Sonnet).Queued);
+        Assert.Equal(0, counts.Rejected);
+        Assert.Equal(0, sim.Capacity.Snapshot(TestKit.Sonnet).Rejected);
+
+        using var request = TestKit.Messages();
+        using var response = TestKit.Run(clock, invoker.SendAsync(request, CancellationToken.None));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task FlashStormPeak_OverHttp_SingleClientGets529()
+    {
+        // What curl sees at the peak: the simulator on 127.0.0.1 port 0, its virtual clock held at 320 s, so nothing
+        // frees a slot or a queue place between the requests.
+        var clock = new VirtualTimeProvider();
+        using var sim = new Simulator(new SimulatorOptions { Scenario = ScenarioCatalog.Get("flash-storm"), Seed = 1, TimeProvider = clock, BackgroundLoad = true });
+        clock.Advance(TimeSpan.FromSeconds(320));
+        await using var server = await SimulatorServer.StartAsync(sim, port: 0);
+        using var client = new HttpClient { BaseAddress = server.Url, Timeout = TimeSpan.FromSeconds(30) };
+
+        for (var i = 0; i < 3; i++)
+        {
+            using var content = new StringContent($$"""{"model":"{{TestKit.Sonnet}}","max_tokens":64,"messages":[{"role":"user","content":"hi"}]}""", System.Text.Encoding.UTF8, "application/json");
+            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/v1/messages", UriKind.Relative)) { Content = content };
+            request.Headers.Add("x-api-key", TestKit.Key);
+            request.Headers.Add("anthropic-version", "2023-06-01");
+            using var response = await client.SendAsync(request);
+            using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+
+            Assert.Equal(529, (int)response.StatusCode);
+            Assert.Equal("overloaded_error", doc.RootElement.GetProperty("error").GetProperty("type").GetString());
+        }
+
+        using var stats = JsonDocument.Parse(await client.GetStringAsync(new Uri("/simulator/stats", UriKind.Relative)));
+        Assert.Equal(3, stats.RootElement.GetProperty("byStatus").GetProperty("529").GetInt64());
+        Assert.True(stats.RootElement.GetProperty("background").GetProperty("rejected").GetInt64() > 0);
+    }
+
+    [Fact]
     public void QueuedBackgroundCaller_GivesUpAfterTheAttemptTimeout()
     {
         // 1 slot held 100 s, one arrival a second, a long queue: everyone after the first waits, and leaves after 5 s.
