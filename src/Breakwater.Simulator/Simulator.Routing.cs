@@ -32,7 +32,7 @@ public sealed partial class Simulator
             case ("GET", _) when path.StartsWith("/v1/models/", StringComparison.Ordinal):
                 return Models(request, path["/v1/models/".Length..]);
             case ("GET", "/simulator/stats"):
-                return JsonResponse(200, _stats.ToJson(Scenario.Name));
+                return JsonResponse(200, _stats.ToJson(Scenario.Name, BackgroundCounts));
             case ("GET", "/simulator/scenario"):
                 return JsonResponse(200, Encoding.UTF8.GetBytes(ScenarioCatalog.ToJson(Scenario)));
             case ("POST", "/simulator/scenario"):

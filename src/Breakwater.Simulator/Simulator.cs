@@ -1,4 +1,5 @@
 using System.Text;
+using Breakwater.Simulator.Background;
 using Breakwater.Simulator.Capacity;
 using Breakwater.Simulator.Scenarios;
 using Breakwater.Simulator.Scripting;
@@ -22,6 +23,7 @@ public sealed partial class Simulator : IDisposable
     private readonly SimulatorStats _stats = new();
     private readonly ScriptBook _script = new();
     private CapacityModel _capacity;
+    private BackgroundLoad? _background;
 
     /// <summary>Creates a simulator; see <see cref="SimulatorOptions"/> for the defaults.</summary>
     public Simulator(SimulatorOptions? options = null)
@@ -37,7 +39,15 @@ public sealed partial class Simulator : IDisposable
         Seed = options.Seed;
         _seeds = new Random(options.Seed);
         _capacity = new CapacityModel(options.Scenario ?? ScenarioCatalog.Get("steady"), TimeProvider, new Random(_seeds.Next()));
+        BackgroundLoadEnabled = options.BackgroundLoad;
+        if (BackgroundLoadEnabled)
+        {
+            _background = new BackgroundLoad(_capacity, new Random(_seeds.Next()));
+        }
     }
+
+    /// <summary>Whether the simulator plays the scenario's offered load itself (see <see cref="SimulatorOptions.BackgroundLoad"/>).</summary>
+    public bool BackgroundLoadEnabled { get; }
 
     /// <summary>The clock every delay and timestamp comes from.</summary>
     public TimeProvider TimeProvider { get; }
@@ -64,6 +74,9 @@ public sealed partial class Simulator : IDisposable
 
     internal SimulatorStats Stats => _stats;
 
+    /// <summary>The background callers' counts since the current scenario started; <c>null</c> when background load is off.</summary>
+    internal IReadOnlyList<BackgroundCounts>? BackgroundCounts => Volatile.Read(ref _background)?.Counts();
+
     /// <summary>An <see cref="HttpMessageHandler"/> serving the Anthropic endpoints from this simulator, in-process.</summary>
     public SimulatedUpstream CreateHandler() => new(this);
 
@@ -72,16 +85,28 @@ public sealed partial class Simulator : IDisposable
     {
         ArgumentNullException.ThrowIfNull(scenario);
         CapacityModel old;
+        BackgroundLoad? oldBackground;
         lock (_switchLock)
         {
             old = _capacity;
-            #pragma warning disable CA2000 // Ownership moves to _capacity (published with Volatile.Write); the next switch or Dispose disposes it.
-            Volatile.Write(ref _capacity, new CapacityModel(scenario, TimeProvider, new Random(_seeds.Next())));
+            oldBackground = _background;
+            #pragma warning disable CA2000 // Ownership moves to _capacity / _background (published with Volatile.Write); the next switch or Dispose disposes them.
+            var capacity = new CapacityModel(scenario, TimeProvider, new Random(_seeds.Next()));
+            Volatile.Write(ref _capacity, capacity);
+            if (BackgroundLoadEnabled)
+            {
+                Volatile.Write(ref _background, new BackgroundLoad(capacity, new Random(_seeds.Next())));
+            }
             #pragma warning restore CA2000
         }
 
+        oldBackground?.Dispose();
         old.Dispose();
+        ScenarioStarted?.Invoke(this, EventArgs.Empty);
     }
+
+    /// <summary>Raised after <see cref="SwitchScenario"/> started a new scenario (scenario time restarted at zero).</summary>
+    public event EventHandler? ScenarioStarted;
 
     /// <summary>Queues canned responses, served in order to the next matching requests before the capacity model.</summary>
     public void Script(IEnumerable<ScriptedResponse> responses)
@@ -94,8 +119,12 @@ public sealed partial class Simulator : IDisposable
     public void ClearScript() => _script.Clear();
 
     /// <summary>The stats document of <c>GET /simulator/stats</c>: counts by model, status and attempt number.</summary>
-    public string GetStatsJson() => Encoding.UTF8.GetString(_stats.ToJson(Scenario.Name));
+    public string GetStatsJson() => Encoding.UTF8.GetString(_stats.ToJson(Scenario.Name, BackgroundCounts));
 
-    /// <summary>Stops the scenario's timers.</summary>
-    public void Dispose() => _capacity.Dispose();
+    /// <summary>Stops the scenario's timers and the background load.</summary>
+    public void Dispose()
+    {
+        _background?.Dispose();
+        _capacity.Dispose();
+    }
 }

@@ -20,4 +20,13 @@ public sealed class SimulatorOptions
     /// <summary>Scenario seconds per wall-clock second (default 1). Retry-after values are divided by it, so a
     /// client sleeping in real time waits the right share of scenario time.</summary>
     public double TimeScale { get; set; } = 1;
+
+    /// <summary>
+    /// Whether the simulator plays the scenario's other users itself (default <c>false</c>): the scenario's offered
+    /// load (<see cref="Scenarios.Scenario.Load"/>) arrives as background requests inside the simulator, with no
+    /// sockets, and takes the same slots and queue places as the requests it is sent, so a single client meets the
+    /// scenario's storm. Off, the simulator only answers what it is sent (what a benchmark or test that brings its
+    /// own load wants). <c>breakwater simulate</c> turns it on unless <c>--background off</c>.
+    /// </summary>
+    public bool BackgroundLoad { get; set; }
 }

@@ -29,6 +29,13 @@ internal sealed class ServeCommand : AsyncCommand<ServeCommand.Settings>
         [CommandOption("--listen <ADDRESS>")]
         [Description("Address to bind (default 127.0.0.1).")]
         public string? Listen { get; init; }
+
+        [CommandOption("--status-url <URL>")]
+        [Description("The Statuspage v2 page the gateway watches for incidents (Breakwater:StatusPage:BaseUrl, default https://status.claude.com); breakwater simulate serves one at its own address.")]
+        public string? StatusUrl { get; init; }
+
+        public override ValidationResult Validate()
+            => StatusUrl is not null && StatusUrlOption.Parse(StatusUrl, out var error) is null ? ValidationResult.Error(error!) : ValidationResult.Success();
     }
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
@@ -54,6 +61,8 @@ internal sealed class ServeCommand : AsyncCommand<ServeCommand.Settings>
                     {
                         o.ListenAddress = listen;
                     }
+
+                    StatusUrlOption.Apply(settings.StatusUrl, o);
                 })
                 .Build();
         }

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Globalization;
 using Breakwater.Simulator;
+using Breakwater.Simulator.Progress;
 using Breakwater.Simulator.Scenarios;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -37,6 +38,15 @@ internal sealed class SimulateCommand : AsyncCommand<SimulateCommand.Settings>
         [DefaultValue(1)]
         public int Seed { get; init; } = 1;
 
+        /// <summary>Whether the simulator plays the scenario's offered load itself: <c>on</c> (default) or <c>off</c>.</summary>
+        [CommandOption("--background <on|off>")]
+        [Description("on: the simulator plays the scenario's other users (its offered load) against the same capacity as your requests; off: it only answers what it is sent.")]
+        [DefaultValue("on")]
+        public string Background { get; init; } = "on";
+
+        /// <summary>Whether <see cref="Background"/> is on.</summary>
+        public bool BackgroundOn => string.Equals(Background, "on", StringComparison.OrdinalIgnoreCase);
+
         /// <inheritdoc />
         public override ValidationResult Validate()
         {
@@ -48,6 +58,11 @@ internal sealed class SimulateCommand : AsyncCommand<SimulateCommand.Settings>
             if (!(TimeScale > 0) || double.IsInfinity(TimeScale))
             {
                 return ValidationResult.Error("--time-scale must be a positive number.");
+            }
+
+            if (!string.Equals(Background, "on", StringComparison.OrdinalIgnoreCase) && !string.Equals(Background, "off", StringComparison.OrdinalIgnoreCase))
+            {
+                return ValidationResult.Error($"--background must be on or off (is '{Background}').");
             }
 
             return ValidationResult.Success();
@@ -68,7 +83,7 @@ internal sealed class SimulateCommand : AsyncCommand<SimulateCommand.Settings>
             return 2;
         }
 
-        using var simulator = new Simulator.Simulator(new SimulatorOptions { Scenario = scenario, Seed = settings.Seed, TimeScale = settings.TimeScale });
+        using var simulator = new Simulator.Simulator(new SimulatorOptions { Scenario = scenario, Seed = settings.Seed, TimeScale = settings.TimeScale, BackgroundLoad = settings.BackgroundOn });
         SimulatorServer server;
         try
         {
@@ -91,13 +106,18 @@ internal sealed class SimulateCommand : AsyncCommand<SimulateCommand.Settings>
                 (scenario.RunSeconds / 60).ToString("0.#", CultureInfo.InvariantCulture),
                 settings.TimeScale.ToString(CultureInfo.InvariantCulture),
                 settings.Seed);
+            AnsiConsole.WriteLine(SimulateText.BackgroundLine(scenario, settings.BackgroundOn));
             AnsiConsole.WriteLine();
             AnsiConsole.MarkupLine(CultureInfo.InvariantCulture, "Point an SDK at it:   [green]ANTHROPIC_BASE_URL={0}[/]  (any API key works)", url);
+            AnsiConsole.MarkupLine(CultureInfo.InvariantCulture, "Or the gateway:       [green]{0}[/]", Markup.Escape(SimulateText.ServeCommandLine(url)));
             AnsiConsole.MarkupLine(CultureInfo.InvariantCulture, "Stats:                {0}/simulator/stats", url);
             AnsiConsole.MarkupLine(CultureInfo.InvariantCulture, "Status page:          {0}/api/v2/summary.json", url);
             AnsiConsole.MarkupLine(CultureInfo.InvariantCulture, "Switch scenario:      curl -X POST {0}/simulator/scenario -d flash-storm", url);
             AnsiConsole.MarkupLine("Press [bold]Ctrl+C[/] to stop.");
+            AnsiConsole.WriteLine();
 
+            // One line per incident start/end and capacity change, as scenario time reaches it.
+            using var progress = new ProgressLines(simulator, TimeProvider.System, line => Console.Out.WriteLine(line));
             await WaitForStopAsync(cancellationToken, server.Stopping);
             AnsiConsole.MarkupLine("Stopping.");
         }

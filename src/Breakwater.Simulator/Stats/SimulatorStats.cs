@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
+using Breakwater.Simulator.Background;
 
 namespace Breakwater.Simulator.Stats;
 
@@ -68,7 +69,9 @@ internal sealed class SimulatorStats
         }
     }
 
-    public byte[] ToJson(string scenario)
+    /// <summary>The stats document; with <paramref name="background"/> (background load on), a <c>background</c> section
+    /// counts what the simulated other users met since the scenario started (they are not in the other counts).</summary>
+    public byte[] ToJson(string scenario, IReadOnlyList<BackgroundCounts>? background = null)
     {
         lock (_lock)
         {
@@ -99,11 +102,49 @@ internal sealed class SimulatorStats
                 w.WriteNumber("masked", Interlocked.Read(ref _masked));
                 w.WriteNumber("rateLimited", Interlocked.Read(ref _rateLimited));
                 w.WriteNumber("scripted", Interlocked.Read(ref _scripted));
+                if (background is not null)
+                {
+                    WriteBackground(w, background);
+                }
+
                 w.WriteEndObject();
             }
 
             return stream.ToArray();
         }
+    }
+
+    private static void WriteBackground(Utf8JsonWriter w, IReadOnlyList<BackgroundCounts> background)
+    {
+        w.WriteStartObject("background");
+        WriteBackgroundCounts(w, new BackgroundCounts(
+            "",
+            background.Sum(c => c.Arrivals),
+            background.Sum(c => c.Served),
+            background.Sum(c => c.Queued),
+            background.Sum(c => c.Rejected),
+            background.Sum(c => c.Abandoned),
+            background.Sum(c => c.RateLimited)));
+        w.WriteStartObject("byModel");
+        foreach (var counts in background.OrderBy(c => c.Model, StringComparer.Ordinal))
+        {
+            w.WriteStartObject(counts.Model);
+            WriteBackgroundCounts(w, counts);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndObject();
+        w.WriteEndObject();
+    }
+
+    private static void WriteBackgroundCounts(Utf8JsonWriter w, BackgroundCounts counts)
+    {
+        w.WriteNumber("arrivals", counts.Arrivals);
+        w.WriteNumber("served", counts.Served);
+        w.WriteNumber("queued", counts.Queued);
+        w.WriteNumber("rejected", counts.Rejected);
+        w.WriteNumber("abandoned", counts.Abandoned);
+        w.WriteNumber("rateLimited", counts.RateLimited);
     }
 
     private static void WriteCounts(Utf8JsonWriter w, string name, SortedDictionary<string, long> counts)
