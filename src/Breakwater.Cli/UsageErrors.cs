@@ -28,6 +28,8 @@ internal static partial class UsageErrors
                 return UnknownCommand(m.Groups["name"].Value, args);
             case CommandParseException parse:
                 return Generic(parse.Message, args);
+            case CommandRuntimeException runtime when ConvertPattern().Match(runtime.Message) is { Success: true } m:
+                return BadValue(m.Groups["value"].Value, args);
             case CommandRuntimeException runtime:
                 return Generic(runtime.Message, args);
             default:
@@ -108,6 +110,46 @@ internal static partial class UsageErrors
             : new UsageError($"Unknown command '{name}'{where}. Commands: {string.Join(", ", known)}.", [hint]);
     }
 
+    private static UsageError BadValue(string value, IReadOnlyList<string> args)
+    {
+        // The option is the argument before the value (--port abc) or the value's own head (--port=abc).
+        for (var i = 0; i < args.Count; i++)
+        {
+            var parts = args[i].Split('=', 2);
+            var option = parts.Length == 2 && parts[1] == value && parts[0].StartsWith('-') ? parts[0]
+                : args[i] == value && i > 0 && args[i - 1].StartsWith('-') ? args[i - 1]
+                : null;
+            if (option is not null)
+            {
+                var command = CommandPath(args, i);
+                var expected = ExpectedValue(command, option);
+                return new UsageError($"Invalid value '{value}' for {option}{expected}.", [HelpHint(command)]);
+            }
+        }
+
+        return Generic($"Invalid value '{value}'.", args);
+    }
+
+    /// <summary>": expected a whole number" for an int option, and so on; "" when the type says nothing useful.</summary>
+    private static string ExpectedValue(string command, string option)
+    {
+        var property = CommandRegistry.SettingsByCommand.TryGetValue(command, out var settings)
+            ? settings.GetProperties(BindingFlags.Public | BindingFlags.Instance).FirstOrDefault(p =>
+                p.GetCustomAttribute<CommandOptionAttribute>() is { } o
+                && (o.LongNames.Any(n => ("--" + n).Equals(option, StringComparison.OrdinalIgnoreCase)) || o.ShortNames.Any(n => ("-" + n).Equals(option, StringComparison.Ordinal))))
+            : null;
+        var type = property is null ? null : Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
+        return type switch
+        {
+            null => "",
+            _ when type == typeof(int) || type == typeof(long) => ": expected a whole number",
+            _ when type == typeof(double) || type == typeof(decimal) => ": expected a number",
+            _ when type == typeof(bool) => ": expected true or false",
+            { IsEnum: true } => $": expected one of {string.Join(", ", Enum.GetNames(type).Select(n => n.ToLowerInvariant()))}",
+            _ => "",
+        };
+    }
+
     private static UsageError Generic(string message, IReadOnlyList<string> args) =>
         new(message, [HelpHint(CommandPath(args, args.Count))]);
 
@@ -178,6 +220,9 @@ internal static partial class UsageErrors
 
     [GeneratedRegex("^(?:Unknown|Unexpected) option '(?<name>[^']+)'", RegexOptions.CultureInvariant)]
     private static partial Regex OptionPattern();
+
+    [GeneratedRegex("^Failed to convert '(?<value>.*)' to ", RegexOptions.CultureInvariant | RegexOptions.Singleline)]
+    private static partial Regex ConvertPattern();
 
     [GeneratedRegex("^Unknown command '(?<name>[^']+)'", RegexOptions.CultureInvariant)]
     private static partial Regex CommandPattern();

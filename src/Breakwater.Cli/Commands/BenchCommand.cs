@@ -19,19 +19,19 @@ internal sealed class BenchCommand : Command<BenchCommand.Settings>
     {
         /// <summary>A built-in scenario, a scenario JSON file, or <c>all</c> (default).</summary>
         [CommandOption("--scenario <NAME|FILE|all>")]
-        [Description("A built-in scenario, a scenario JSON file, or all (the eight scenarios of the suite; the variant long-incident-deferral runs by name).")]
+        [Description("A built-in scenario, a scenario JSON file, or all (the eight scenarios of the suite; the variant long-incident-deferral runs by name) (default: all).")]
         [DefaultValue("all")]
         public string Scenario { get; init; } = "all";
 
         /// <summary>Seed of arrivals, draws and jitter (default 1).</summary>
         [CommandOption("--seed <N>")]
-        [Description("Seed of arrivals, service times and jitter (same seed, byte-identical report).")]
+        [Description("Seed of arrivals, service times and jitter (same seed, byte-identical report) (default: 1).")]
         [DefaultValue(1)]
         public int Seed { get; init; } = 1;
 
         /// <summary>Where to write the JSON report (default none).</summary>
         [CommandOption("--json <FILE>")]
-        [Description("Also write the report as JSON to FILE.")]
+        [Description("Also write the report as JSON to FILE (default: none).")]
         public string? Json { get; init; }
     }
 

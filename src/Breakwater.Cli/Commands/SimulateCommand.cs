@@ -15,25 +15,25 @@ internal sealed class SimulateCommand : AsyncCommand<SimulateCommand.Settings>
     {
         /// <summary>Port on 127.0.0.1 (default 8530; 0 picks a free one).</summary>
         [CommandOption("--port <PORT>")]
-        [Description("Port on 127.0.0.1 (0 picks a free port).")]
+        [Description("Port on 127.0.0.1; 0 picks a free port (default: 8530).")]
         [DefaultValue(8530)]
         public int Port { get; init; } = 8530;
 
         /// <summary>A built-in scenario name or a scenario JSON file (default steady).</summary>
         [CommandOption("--scenario <NAME|FILE>")]
-        [Description("A built-in scenario (steady, flash-storm, long-incident, opus-outage, rate-limited, midstream-overload, metastable, masked-gateway) or a scenario JSON file.")]
+        [Description("A built-in scenario (steady, flash-storm, long-incident, opus-outage, rate-limited, midstream-overload, metastable, masked-gateway) or a scenario JSON file (default: steady).")]
         [DefaultValue("steady")]
         public string Scenario { get; init; } = "steady";
 
         /// <summary>Scenario seconds per wall-clock second (default 1).</summary>
         [CommandOption("--time-scale <X>")]
-        [Description("Scenario time runs X times faster than the wall clock.")]
+        [Description("Scenario time runs X times faster than the wall clock (default: 1).")]
         [DefaultValue(1.0)]
         public double TimeScale { get; init; } = 1.0;
 
         /// <summary>Seed of every random draw (default 1).</summary>
         [CommandOption("--seed <N>")]
-        [Description("Seed of every random draw (same seed, same run).")]
+        [Description("Seed of every random draw, same seed same run (default: 1).")]
         [DefaultValue(1)]
         public int Seed { get; init; } = 1;
 
