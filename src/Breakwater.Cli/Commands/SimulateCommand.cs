@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Globalization;
+using Breakwater.Cli.Terminal;
 using Breakwater.Simulator;
 using Breakwater.Simulator.Scenarios;
 using Spectre.Console;
@@ -54,6 +55,10 @@ internal sealed class SimulateCommand : AsyncCommand<SimulateCommand.Settings>
         }
     }
 
+    private readonly CliConsoles _consoles;
+
+    public SimulateCommand(CliConsoles consoles) => _consoles = consoles;
+
     /// <inheritdoc />
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
@@ -64,8 +69,8 @@ internal sealed class SimulateCommand : AsyncCommand<SimulateCommand.Settings>
         }
         catch (ScenarioException e)
         {
-            AnsiConsole.MarkupLine(CultureInfo.InvariantCulture, "[red]{0}[/]", Markup.Escape(e.Message));
-            return 2;
+            _consoles.Error.MarkupLine(CultureInfo.InvariantCulture, "[red]Error:[/] {0}", Markup.Escape(e.Message));
+            return ExitCodes.Usage;
         }
 
         using var simulator = new Simulator.Simulator(new SimulatorOptions { Scenario = scenario, Seed = settings.Seed, TimeScale = settings.TimeScale });
@@ -76,8 +81,8 @@ internal sealed class SimulateCommand : AsyncCommand<SimulateCommand.Settings>
         }
         catch (IOException e)
         {
-            AnsiConsole.MarkupLine(CultureInfo.InvariantCulture, "[red]Cannot listen on 127.0.0.1:{0}: {1}[/]", settings.Port, Markup.Escape(e.Message));
-            return 1;
+            _consoles.Error.MarkupLine(CultureInfo.InvariantCulture, "[red]Error:[/] cannot listen on 127.0.0.1:{0}: {1} Stop that process, or choose another port: --port 0 picks a free one.", settings.Port, Markup.Escape(e.Message));
+            return ExitCodes.RuntimeFailure;
         }
 
         await using (server)
@@ -92,10 +97,10 @@ internal sealed class SimulateCommand : AsyncCommand<SimulateCommand.Settings>
                 settings.TimeScale.ToString(CultureInfo.InvariantCulture),
                 settings.Seed);
             AnsiConsole.WriteLine();
-            AnsiConsole.MarkupLine(CultureInfo.InvariantCulture, "Point an SDK at it:   [green]ANTHROPIC_BASE_URL={0}[/]  (any API key works)", url);
-            AnsiConsole.MarkupLine(CultureInfo.InvariantCulture, "Stats:                {0}/simulator/stats", url);
-            AnsiConsole.MarkupLine(CultureInfo.InvariantCulture, "Status page:          {0}/api/v2/summary.json", url);
-            AnsiConsole.MarkupLine(CultureInfo.InvariantCulture, "Switch scenario:      curl -X POST {0}/simulator/scenario -d flash-storm", url);
+            AnsiConsole.Console.MarkupLineUnwrapped($"Point an SDK at it:   [green]ANTHROPIC_BASE_URL={url}[/]  (any API key works)");
+            AnsiConsole.Console.MarkupLineUnwrapped($"Stats:                {url}/simulator/stats");
+            AnsiConsole.Console.MarkupLineUnwrapped($"Status page:          {url}/api/v2/summary.json");
+            AnsiConsole.Console.MarkupLineUnwrapped($"Switch scenario:      curl -X POST {url}/simulator/scenario -d flash-storm");
             AnsiConsole.MarkupLine("Press [bold]Ctrl+C[/] to stop.");
 
             await WaitForStopAsync(cancellationToken, server.Stopping);
