@@ -7,10 +7,20 @@ namespace Breakwater.Gateway.Hosting;
 internal static class ClosestName
 {
     /// <summary>The closest of <paramref name="known"/> to <paramref name="typed"/>, or null when none is close enough to be a likely typo.</summary>
-    public static string? Find(string typed, IEnumerable<string> known)
+    public static string? Find(string typed, IReadOnlyCollection<string> known)
     {
         ArgumentNullException.ThrowIfNull(typed);
         ArgumentNullException.ThrowIfNull(known);
+        // A prefix of at least three characters that fits one name only (--sce for --scenario) is that name.
+        var trimmed = typed.TrimStart('-');
+        var prefixed = trimmed.Length >= 3
+            ? known.Where(k => k.TrimStart('-').StartsWith(trimmed, StringComparison.OrdinalIgnoreCase)).Take(2).ToList()
+            : [];
+        if (prefixed.Count == 1)
+        {
+            return prefixed[0];
+        }
+
         string? best = null;
         var bestDistance = int.MaxValue;
         foreach (var candidate in known)
@@ -28,12 +38,9 @@ internal static class ClosestName
             return null;
         }
 
-        // A typo is a small share of the word: one edit in a short name, up to a third of a long one; a prefix
-        // of at least three characters (--sce for --scenario) counts too.
+        // A typo is a small share of the word: one edit in a short name, up to a third of a long one.
         var allowed = Math.Max(1, Math.Min(typed.Length, best.Length) / 3);
-        var trimmed = typed.TrimStart('-');
-        var isPrefix = trimmed.Length >= 3 && best.TrimStart('-').StartsWith(trimmed, StringComparison.OrdinalIgnoreCase);
-        return bestDistance <= allowed || isPrefix ? best : null;
+        return bestDistance <= allowed ? best : null;
     }
 
     /// <summary>Optimal string alignment distance: insertions, deletions, substitutions and adjacent transpositions.</summary>
