@@ -29,9 +29,10 @@ internal static class TableFit
             return false;
         }
 
-        // Give the room left to the wrapping columns, widest need first, up to what each would use unwrapped.
+        // Give the room left to the wrapping columns, smallest need first (a column that can be whole cheaply is
+        // made whole), each up to what it would use unwrapped.
         var spare = available - widths.Sum();
-        foreach (var i in Enumerable.Range(0, columns.Count).OrderByDescending(i => measured[i].Max - widths[i]))
+        foreach (var i in Enumerable.Range(0, columns.Count).OrderBy(i => measured[i].Max - widths[i]))
         {
             var grow = Math.Min(spare, measured[i].Max - widths[i]);
             widths[i] += grow;
