@@ -1,6 +1,9 @@
 using Breakwater.Cli;
-using Spectre.Console.Cli;
+using Breakwater.Cli.Terminal;
+using Spectre.Console;
 
-var app = new CommandApp();
-app.Configure(CommandRegistry.Register);
-return await app.RunAsync(args);
+// One console per stream for the whole process: results on stdout, errors on stderr, each at the terminal's width or,
+// when redirected, wide enough that nothing is hard-wrapped. Code that writes through AnsiConsole gets stdout's.
+var consoles = CliConsoles.ForProcess();
+AnsiConsole.Console = consoles.Out;
+return await CliApp.RunAsync(args, consoles);

@@ -91,7 +91,9 @@ public sealed class GatewayAppBuilder
 
     /// <summary>
     /// Reads and validates the configuration and builds the app. Throws <see cref="OptionsValidationException"/>
-    /// whose message lists every problem at once.
+    /// whose message lists every problem at once: unknown keys (with the closest known one), values that do not
+    /// convert (an enum lists its values), invalid settings; or malformed JSON (file, line, column). A missing
+    /// <see cref="UseConfigFile"/> file throws <see cref="FileNotFoundException"/> with its full path.
     /// </summary>
     public WebApplication Build()
     {
@@ -108,10 +110,10 @@ public sealed class GatewayAppBuilder
         {
             ["Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics"] = "None",
         });
-        configuration.AddJsonFile(Path.Combine(Directory.GetCurrentDirectory(), "appsettings.json"), optional: true, reloadOnChange: false);
+        AddJsonFile(configuration, Path.Combine(Directory.GetCurrentDirectory(), "appsettings.json"), optional: true);
         if (_configFile is not null)
         {
-            configuration.AddJsonFile(Path.GetFullPath(_configFile), optional: false, reloadOnChange: false);
+            AddJsonFile(configuration, Path.GetFullPath(_configFile), optional: false);
         }
 
         if (_environment)
@@ -121,7 +123,7 @@ public sealed class GatewayAppBuilder
 
         configuration.AddCommandLine(_args, SwitchMappings);
 
-        var options = BindAndValidate(configuration);
+        var options = BindAndValidate(configuration, ConfigurationCheck.Check(configuration));
 
         builder.Logging.ClearProviders();
         builder.Logging.AddConfiguration(configuration.GetSection("Logging"));
@@ -185,17 +187,65 @@ public sealed class GatewayAppBuilder
         return app;
     }
 
-    private GatewayOptions BindAndValidate(IConfiguration configuration)
+    /// <summary>
+    /// Adds a JSON file. A missing required file throws <see cref="FileNotFoundException"/> naming its full path;
+    /// malformed JSON throws <see cref="OptionsValidationException"/> naming the file, the line and the column.
+    /// </summary>
+    private static void AddJsonFile(ConfigurationManager configuration, string fullPath, bool optional)
+    {
+        if (!File.Exists(fullPath))
+        {
+            if (optional)
+            {
+                return;
+            }
+
+            throw new FileNotFoundException($"Configuration file not found: {fullPath}", fullPath);
+        }
+
+        try
+        {
+            configuration.AddJsonFile(fullPath, optional, reloadOnChange: false);
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new OptionsValidationException(Options.DefaultName, typeof(GatewayOptions), [JsonProblem(fullPath, ex)]);
+        }
+    }
+
+    private static string JsonProblem(string path, Exception ex)
+    {
+        for (var e = ex.InnerException; e is not null; e = e.InnerException)
+        {
+            if (e is System.Text.Json.JsonException json)
+            {
+                // JsonException counts lines and bytes from 0; editors count from 1.
+                var what = json.Message;
+                var cut = what.IndexOf(" LineNumber:", StringComparison.Ordinal);
+                what = (cut < 0 ? what : what[..cut]).TrimEnd(' ', '|').Replace(" Path: $", "", StringComparison.Ordinal).TrimEnd(' ', '|');
+                return $"{path}: not valid JSON at line {json.LineNumber + 1}, column {json.BytePositionInLine + 1}: {what}";
+            }
+        }
+
+        return $"{path}: not valid JSON: {(ex.InnerException ?? ex).Message}";
+    }
+
+    private GatewayOptions BindAndValidate(IConfiguration configuration, (IReadOnlyList<string> UnknownKeys, IReadOnlyList<string> BadValues) check)
     {
         var options = new GatewayOptions();
-        var problems = new List<string>();
+        var problems = new List<string>(check.UnknownKeys);
+        problems.AddRange(check.BadValues);
         try
         {
             configuration.Bind(options);
         }
         catch (InvalidOperationException ex)
         {
-            problems.Add(ex.Message);
+            // The binder names a .NET type; when the check above already said it in words, that is enough.
+            if (check.BadValues.Count == 0)
+            {
+                problems.Add(ex.Message);
+            }
         }
 
         foreach (var configure in _configure)

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
+using Breakwater.Cli.Terminal;
 using Breakwater.Simulator.Benchmark;
 using Breakwater.Simulator.Scenarios;
 using Spectre.Console;
@@ -19,19 +20,19 @@ internal sealed class BenchCommand : Command<BenchCommand.Settings>
     {
         /// <summary>A built-in scenario, a scenario JSON file, or <c>all</c> (default).</summary>
         [CommandOption("--scenario <NAME|FILE|all>")]
-        [Description("A built-in scenario, a scenario JSON file, or all (the eight scenarios of the suite; the variant long-incident-deferral runs by name).")]
+        [Description("A built-in scenario, a scenario JSON file, or all (the eight scenarios of the suite; the variant long-incident-deferral runs by name) (default: all).")]
         [DefaultValue("all")]
         public string Scenario { get; init; } = "all";
 
         /// <summary>Seed of arrivals, draws and jitter (default 1).</summary>
         [CommandOption("--seed <N>")]
-        [Description("Seed of arrivals, service times and jitter (same seed, byte-identical report).")]
+        [Description("Seed of arrivals, service times and jitter (same seed, byte-identical report) (default: 1).")]
         [DefaultValue(1)]
         public int Seed { get; init; } = 1;
 
         /// <summary>Where to write the JSON report (default none).</summary>
         [CommandOption("--json <FILE>")]
-        [Description("Also write the report as JSON to FILE.")]
+        [Description("Also write the report as JSON to FILE (default: none).")]
         public string? Json { get; init; }
     }
 
@@ -40,6 +41,10 @@ internal sealed class BenchCommand : Command<BenchCommand.Settings>
         => string.Equals(value, "all", StringComparison.OrdinalIgnoreCase)
             ? [.. ScenarioCatalog.BuiltInNames.Select(ScenarioCatalog.Get)]
             : [ScenarioCatalog.Resolve(value)];
+
+    private readonly CliConsoles _consoles;
+
+    public BenchCommand(CliConsoles consoles) => _consoles = consoles;
 
     /// <inheritdoc />
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
@@ -56,8 +61,8 @@ internal sealed class BenchCommand : Command<BenchCommand.Settings>
         }
         catch (ScenarioException e)
         {
-            AnsiConsole.MarkupLine(CultureInfo.InvariantCulture, "[red]{0}[/]", Markup.Escape(e.Message));
-            return 2;
+            _consoles.Error.MarkupLine(CultureInfo.InvariantCulture, "[red]Error:[/] {0}", Markup.Escape(e.Message));
+            return ExitCodes.Usage;
         }
 
         var plain = Console.IsOutputRedirected;
@@ -80,51 +85,7 @@ internal sealed class BenchCommand : Command<BenchCommand.Settings>
         }
         else
         {
-            var table = new Table().Border(TableBorder.Rounded);
-            foreach (var header in BenchmarkText.Headers)
-            {
-                table.AddColumn(new TableColumn(header).RightAligned());
-            }
-
-            foreach (var s in report.Scenarios)
-            {
-                foreach (var p in s.Policies)
-                {
-                    var cells = BenchmarkText.Cells(s, p).Select(Markup.Escape).ToArray();
-                    if (p.Policy == BenchPolicies.Breakwater)
-                    {
-                        cells = [.. cells.Select(c => "[bold]" + c + "[/]")];
-                    }
-
-                    table.AddRow(cells);
-                }
-
-                table.AddEmptyRow();
-            }
-
-            AnsiConsole.Write(table);
-            var deferral = report.Scenarios.SelectMany(s => s.Policies.Where(p => p.Deferral is not null).Select(p => (s, p))).ToList();
-            if (deferral.Count > 0)
-            {
-                var jobs = new Table().Border(TableBorder.Rounded).Title("Deferral: deferrable requests complete live or as a job within their deadline");
-                foreach (var header in BenchmarkText.DeferralHeaders)
-                {
-                    jobs.AddColumn(new TableColumn(header).RightAligned());
-                }
-
-                foreach (var (s, p) in deferral)
-                {
-                    var cells = BenchmarkText.DeferralCells(s, p).Select(Markup.Escape).ToArray();
-                    jobs.AddRow(p.Policy == BenchPolicies.BreakwaterDefer ? [.. cells.Select(c => "[bold]" + c + "[/]")] : cells);
-                }
-
-                AnsiConsole.Write(jobs);
-            }
-
-            foreach (var s in report.Scenarios)
-            {
-                AnsiConsole.MarkupLine(CultureInfo.InvariantCulture, "{0}: oracle successes {1}", Markup.Escape(s.Name), s.OracleSuccesses);
-            }
+            BenchTable.Write(AnsiConsole.Console, report);
         }
 
         Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{report.Scenarios.Count} scenario(s), seed {settings.Seed}, {watch.Elapsed.TotalSeconds:0.0} s wall clock on {Environment.ProcessorCount} core(s), {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC."));

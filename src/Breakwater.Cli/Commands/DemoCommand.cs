@@ -12,15 +12,15 @@ internal sealed class DemoCommand : AsyncCommand<DemoCommand.Settings>
     public sealed class Settings : CommandSettings
     {
         [CommandOption("--scenario <NAME|FILE>")]
-        [Description("A built-in scenario (flash-storm, opus-outage, rate-limited, masked-gateway, long-incident, metastable, midstream-overload, steady) or a scenario JSON file. Default flash-storm.")]
+        [Description("A built-in scenario (flash-storm, opus-outage, rate-limited, masked-gateway, long-incident, metastable, midstream-overload, steady) or a scenario JSON file (default: flash-storm).")]
         public string Scenario { get; init; } = "flash-storm";
 
         [CommandOption("--seed <N>")]
-        [Description("Seed of arrivals and the simulator. Default 1.")]
+        [Description("Seed of arrivals and the simulator (default: 1).")]
         public int Seed { get; init; } = 1;
 
         [CommandOption("--seconds <S>")]
-        [Description("Wall-clock length of the run; scenario time is scaled to fit. Default 28.")]
+        [Description("Wall-clock length of the run; scenario time is scaled to fit (default: 28).")]
         public double Seconds { get; init; } = 28;
 
         public override ValidationResult Validate()

@@ -1,4 +1,5 @@
 using Breakwater.Cli.Doctor;
+using Breakwater.Cli.Terminal;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -10,8 +11,8 @@ internal sealed class DoctorCommand : AsyncCommand<DoctorSettings>
     private readonly DoctorEnvironment _env;
     private readonly IAnsiConsole _console;
 
-    public DoctorCommand()
-        : this(DoctorEnvironment.Default, AnsiConsole.Console)
+    public DoctorCommand(CliConsoles consoles)
+        : this(DoctorEnvironment.Default, consoles.Out)
     {
     }
 

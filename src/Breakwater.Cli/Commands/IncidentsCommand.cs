@@ -1,4 +1,5 @@
 using Breakwater.Cli.Doctor;
+using Breakwater.Cli.Terminal;
 using Microsoft.Data.Sqlite;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -10,16 +11,18 @@ internal sealed class IncidentsCommand : AsyncCommand<IncidentsSettings>
 {
     private readonly DoctorEnvironment _env;
     private readonly IAnsiConsole _console;
+    private readonly IAnsiConsole _error;
 
-    public IncidentsCommand()
-        : this(DoctorEnvironment.Default, AnsiConsole.Console)
+    public IncidentsCommand(CliConsoles consoles)
+        : this(DoctorEnvironment.Default, consoles.Out, consoles.Error)
     {
     }
 
-    internal IncidentsCommand(DoctorEnvironment env, IAnsiConsole console)
+    internal IncidentsCommand(DoctorEnvironment env, IAnsiConsole console, IAnsiConsole? error = null)
     {
         _env = env;
         _console = console;
+        _error = error ?? console;
     }
 
     public override async Task<int> ExecuteAsync(CommandContext context, IncidentsSettings settings, CancellationToken cancellationToken)
@@ -31,8 +34,8 @@ internal sealed class IncidentsCommand : AsyncCommand<IncidentsSettings>
         }
         catch (SqliteException ex)
         {
-            _console.MarkupLine($"[red]The journal could not be read[/] ({Markup.Escape(ex.Message)}).");
-            return 1;
+            _error.MarkupLine($"[red]Error:[/] the journal could not be read ({Markup.Escape(ex.Message)}).");
+            return ExitCodes.RuntimeFailure;
         }
 
         var output = _console.Profile.Out.Writer;

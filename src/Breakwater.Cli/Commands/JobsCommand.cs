@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Breakwater.Cli.Terminal;
 using Breakwater.Deferral;
 using Microsoft.Data.Sqlite;
 using Spectre.Console;
@@ -11,13 +12,18 @@ namespace Breakwater.Cli.Commands;
 internal sealed class JobsCommand : AsyncCommand<JobsSettings>
 {
     private readonly IAnsiConsole _console;
+    private readonly IAnsiConsole _error;
 
-    public JobsCommand()
-        : this(AnsiConsole.Console)
+    public JobsCommand(CliConsoles consoles)
+        : this(consoles.Out, consoles.Error)
     {
     }
 
-    internal JobsCommand(IAnsiConsole console) => _console = console;
+    internal JobsCommand(IAnsiConsole console, IAnsiConsole? error = null)
+    {
+        _console = console;
+        _error = error ?? console;
+    }
 
     public static string DefaultPath() =>
         Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".breakwater", "jobs.db");
@@ -51,8 +57,8 @@ internal sealed class JobsCommand : AsyncCommand<JobsSettings>
         }
         catch (SqliteException ex)
         {
-            _console.MarkupLine($"[red]The job database could not be read[/] ({Markup.Escape(ex.Message)}).");
-            return 1;
+            _error.MarkupLine($"[red]Error:[/] the job database could not be read ({Markup.Escape(ex.Message)}).");
+            return ExitCodes.RuntimeFailure;
         }
 
         if (settings.Json)
@@ -62,21 +68,51 @@ internal sealed class JobsCommand : AsyncCommand<JobsSettings>
         }
 
         await output.WriteLineAsync(string.Join("  ", Enum.GetValues<DeferredJobState>().Select(s => $"{Name(s)} {(counts.TryGetValue(s, out var n) ? n : 0)}")));
+        if (jobs.Count == 0)
+        {
+            return 0;
+        }
+
+        // A table with headers; ids and models never break (TableFit). Too narrow: one labelled line per job.
+        var table = new Table().Border(TableBorder.Simple);
+        foreach (var header in JobHeaders)
+        {
+            table.AddColumn(new TableColumn(header));
+        }
+
         foreach (var job in jobs)
         {
-            await output.WriteLineAsync(string.Join("  ",
-                job.Id,
-                Name(job.State).PadRight(9),
-                job.Model ?? "-",
-                "created " + job.CreatedAt.ToString("u", CultureInfo.InvariantCulture),
-                "deadline " + job.Deadline.ToString("u", CultureInfo.InvariantCulture),
-                "attempts " + job.Attempts.ToString(CultureInfo.InvariantCulture),
-                job.Response is { } r ? "status " + r.StatusCode.ToString(CultureInfo.InvariantCulture) : "",
-                job.LastError ?? ""));
+            table.AddRow([.. Cells(job).Select(c => new Text(c))]);
+        }
+
+        if (TableFit.TryFit(_console, table))
+        {
+            _console.Write(table);
+        }
+        else
+        {
+            foreach (var job in jobs)
+            {
+                await output.WriteLineAsync(string.Join("  ", JobHeaders.Zip(Cells(job), (h, c) => $"{h}: {c}")));
+            }
         }
 
         return 0;
     }
+
+    private static readonly string[] JobHeaders = ["id", "state", "model", "attempts", "created (UTC)", "deadline (UTC)", "status", "last error"];
+
+    private static string[] Cells(DeferredJob job) =>
+    [
+        job.Id,
+        Name(job.State),
+        job.Model ?? "-",
+        job.Attempts.ToString(CultureInfo.InvariantCulture),
+        job.CreatedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
+        job.Deadline.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
+        job.Response is { } r ? r.StatusCode.ToString(CultureInfo.InvariantCulture) : "-",
+        job.LastError ?? "-",
+    ];
 
     private static string Name(DeferredJobState state) => state.ToString().ToLowerInvariant();
 

@@ -10,7 +10,7 @@ internal sealed class JobsSettings : CommandSettings
     private static readonly string[] States = ["queued", "running", "succeeded", "failed", "expired"];
 
     [CommandOption("--state <STATE>")]
-    [Description("Only jobs in this state: queued, running, succeeded, failed or expired. Default all.")]
+    [Description("Only jobs in this state: queued, running, succeeded, failed or expired (default: all).")]
     public string? State { get; init; }
 
     [CommandOption("--json")]
@@ -18,11 +18,11 @@ internal sealed class JobsSettings : CommandSettings
     public bool Json { get; init; }
 
     [CommandOption("--db <PATH>")]
-    [Description("The job database. Default ~/.breakwater/jobs.db (the gateway's Breakwater:Deferral:Path).")]
+    [Description("The job database, the gateway's Breakwater:Deferral:Path (default: ~/.breakwater/jobs.db).")]
     public string? Db { get; init; }
 
     [CommandOption("--limit <N>")]
-    [Description("At most this many jobs, newest first. Default 100.")]
+    [Description("At most this many jobs, newest first (default: 100).")]
     public int Limit { get; init; } = 100;
 
     public override ValidationResult Validate()

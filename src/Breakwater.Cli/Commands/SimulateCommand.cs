@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Globalization;
+using Breakwater.Cli.Terminal;
 using Breakwater.Simulator;
 using Breakwater.Simulator.Progress;
 using Breakwater.Simulator.Scenarios;
@@ -16,25 +17,25 @@ internal sealed class SimulateCommand : AsyncCommand<SimulateCommand.Settings>
     {
         /// <summary>Port on 127.0.0.1 (default 8530; 0 picks a free one).</summary>
         [CommandOption("--port <PORT>")]
-        [Description("Port on 127.0.0.1 (0 picks a free port).")]
+        [Description("Port on 127.0.0.1; 0 picks a free port (default: 8530).")]
         [DefaultValue(8530)]
         public int Port { get; init; } = 8530;
 
         /// <summary>A built-in scenario name or a scenario JSON file (default steady).</summary>
         [CommandOption("--scenario <NAME|FILE>")]
-        [Description("A built-in scenario (steady, flash-storm, long-incident, opus-outage, rate-limited, midstream-overload, metastable, masked-gateway) or a scenario JSON file.")]
+        [Description("A built-in scenario (steady, flash-storm, long-incident, opus-outage, rate-limited, midstream-overload, metastable, masked-gateway) or a scenario JSON file (default: steady).")]
         [DefaultValue("steady")]
         public string Scenario { get; init; } = "steady";
 
         /// <summary>Scenario seconds per wall-clock second (default 1).</summary>
         [CommandOption("--time-scale <X>")]
-        [Description("Scenario time runs X times faster than the wall clock.")]
+        [Description("Scenario time runs X times faster than the wall clock (default: 1).")]
         [DefaultValue(1.0)]
         public double TimeScale { get; init; } = 1.0;
 
         /// <summary>Seed of every random draw (default 1).</summary>
         [CommandOption("--seed <N>")]
-        [Description("Seed of every random draw (same seed, same run).")]
+        [Description("Seed of every random draw, same seed same run (default: 1).")]
         [DefaultValue(1)]
         public int Seed { get; init; } = 1;
 
@@ -69,6 +70,10 @@ internal sealed class SimulateCommand : AsyncCommand<SimulateCommand.Settings>
         }
     }
 
+    private readonly CliConsoles _consoles;
+
+    public SimulateCommand(CliConsoles consoles) => _consoles = consoles;
+
     /// <inheritdoc />
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
@@ -79,8 +84,8 @@ internal sealed class SimulateCommand : AsyncCommand<SimulateCommand.Settings>
         }
         catch (ScenarioException e)
         {
-            AnsiConsole.MarkupLine(CultureInfo.InvariantCulture, "[red]{0}[/]", Markup.Escape(e.Message));
-            return 2;
+            _consoles.Error.MarkupLine(CultureInfo.InvariantCulture, "[red]Error:[/] {0}", Markup.Escape(e.Message));
+            return ExitCodes.Usage;
         }
 
         using var simulator = new Simulator.Simulator(new SimulatorOptions { Scenario = scenario, Seed = settings.Seed, TimeScale = settings.TimeScale, BackgroundLoad = settings.BackgroundOn });
@@ -91,8 +96,8 @@ internal sealed class SimulateCommand : AsyncCommand<SimulateCommand.Settings>
         }
         catch (IOException e)
         {
-            AnsiConsole.MarkupLine(CultureInfo.InvariantCulture, "[red]Cannot listen on 127.0.0.1:{0}: {1}[/]", settings.Port, Markup.Escape(e.Message));
-            return 1;
+            _consoles.Error.MarkupLine(CultureInfo.InvariantCulture, "[red]Error:[/] cannot listen on 127.0.0.1:{0}: {1} Stop that process, or choose another port: --port 0 picks a free one.", settings.Port, Markup.Escape(e.Message));
+            return ExitCodes.RuntimeFailure;
         }
 
         await using (server)
@@ -108,11 +113,11 @@ internal sealed class SimulateCommand : AsyncCommand<SimulateCommand.Settings>
                 settings.Seed);
             AnsiConsole.WriteLine(SimulateText.BackgroundLine(scenario, settings.BackgroundOn));
             AnsiConsole.WriteLine();
-            AnsiConsole.MarkupLine(CultureInfo.InvariantCulture, "Point an SDK at it:   [green]ANTHROPIC_BASE_URL={0}[/]  (any API key works)", url);
-            AnsiConsole.MarkupLine(CultureInfo.InvariantCulture, "Or the gateway:       [green]{0}[/]", Markup.Escape(SimulateText.ServeCommandLine(url)));
-            AnsiConsole.MarkupLine(CultureInfo.InvariantCulture, "Stats:                {0}/simulator/stats", url);
-            AnsiConsole.MarkupLine(CultureInfo.InvariantCulture, "Status page:          {0}/api/v2/summary.json", url);
-            AnsiConsole.MarkupLine(CultureInfo.InvariantCulture, "Switch scenario:      curl -X POST {0}/simulator/scenario -d flash-storm", url);
+            AnsiConsole.Console.MarkupLineUnwrapped($"Point an SDK at it:   [green]ANTHROPIC_BASE_URL={url}[/]  (any API key works)");
+            AnsiConsole.Console.MarkupLineUnwrapped($"Or the gateway:       [green]{Markup.Escape(SimulateText.ServeCommandLine(url))}[/]");
+            AnsiConsole.Console.MarkupLineUnwrapped($"Stats:                {url}/simulator/stats");
+            AnsiConsole.Console.MarkupLineUnwrapped($"Status page:          {url}/api/v2/summary.json");
+            AnsiConsole.Console.MarkupLineUnwrapped($"Switch scenario:      curl -X POST {url}/simulator/scenario -d flash-storm");
             AnsiConsole.MarkupLine("Press [bold]Ctrl+C[/] to stop.");
             AnsiConsole.WriteLine();
 

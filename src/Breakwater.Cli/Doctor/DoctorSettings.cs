@@ -11,19 +11,19 @@ internal sealed class DoctorSettings : CommandSettings
     public const string DefaultModel = "claude-haiku-4-5";
 
     [CommandOption("--base-url <URL>")]
-    [Description("The API to probe directly. Default https://api.anthropic.com.")]
+    [Description("The API to probe directly (default: https://api.anthropic.com).")]
     public string BaseUrl { get; init; } = DefaultBaseUrl;
 
     [CommandOption("--status-url <URL>")]
-    [Description("The Statuspage v2 page. Default https://status.claude.com.")]
+    [Description("The Statuspage v2 page (default: https://status.claude.com).")]
     public string? StatusUrl { get; init; }
 
     [CommandOption("--model <MODEL>")]
-    [Description("The model of the probe requests. Default claude-haiku-4-5.")]
+    [Description("The model of the probe requests (default: claude-haiku-4-5).")]
     public string Model { get; init; } = DefaultModel;
 
     [CommandOption("--journal <PATH>")]
-    [Description("The incident journal. Default BREAKWATER_JOURNAL or ~/.breakwater/journal.db.")]
+    [Description("The incident journal (default: BREAKWATER_JOURNAL, else ~/.breakwater/journal.db).")]
     public string? Journal { get; init; }
 
     [CommandOption("--json")]

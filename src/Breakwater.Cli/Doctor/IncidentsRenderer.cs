@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Breakwater.Cli.Terminal;
 using Breakwater.Telemetry.Journal;
 using Spectre.Console;
 
@@ -20,24 +21,36 @@ internal static class IncidentsRenderer
             return;
         }
 
-        var table = new Table().AddColumns("Episode (UTC)", "Failures", "By kind", "By model", "Status-page incident", "request_ids");
+        // Identifiers, model names and links are single words, so TableFit keeps each whole on one line; the
+        // incident's link gets its own line. Too narrow for that: the plain listing, one episode at a time.
+        var table = new Table().AddColumns("Episode (UTC)", "Failures by kind and model", "Status-page incident", "request_ids");
         foreach (var e in report.Episodes)
         {
             table.AddRow(
-                Markup.Escape(When(e)),
-                Markup.Escape($"{e.Count} ({e.GaveUp} gave up)"),
-                Markup.Escape(Counts(e.CountsByKind.ToDictionary(k => k.Key.ToString(), k => k.Value), "\n")),
-                Markup.Escape(Counts(e.CountsByModel, "\n")),
-                Markup.Escape(Incident(e) ?? "-"),
+                Markup.Escape($"{When(e)}\n{e.Count} failures, {e.GaveUp} gave up"),
+                Markup.Escape(Counts(e.CountsByKind.ToDictionary(k => k.Key.ToString(), k => k.Value), "\n") + "\n" + Counts(e.CountsByModel, "\n")),
+                Markup.Escape(e.Incident is { } i ? $"{i.Name} ({i.StatusText})\n{i.Shortlink}".TrimEnd() : "-"),
                 Markup.Escape(Ids(e, "\n")));
         }
 
-        console.Write(table);
+        if (TableFit.TryFit(console, table))
+        {
+            console.Write(table);
+        }
+        else
+        {
+            WriteEpisodes(console.Profile.Out.Writer, report);
+        }
     }
 
     public static void WritePlain(TextWriter output, IncidentsReport report)
     {
         WriteHeader(output, report);
+        WriteEpisodes(output, report);
+    }
+
+    private static void WriteEpisodes(TextWriter output, IncidentsReport report)
+    {
         var n = 0;
         foreach (var e in report.Episodes)
         {

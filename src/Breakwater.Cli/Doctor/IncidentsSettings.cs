@@ -8,7 +8,7 @@ namespace Breakwater.Cli.Doctor;
 internal sealed class IncidentsSettings : CommandSettings
 {
     [CommandOption("--since <DURATION>")]
-    [Description("How far back: 90m, 24h, 7d. Default 24h.")]
+    [Description("How far back: 90m, 24h, 7d (default: 24h).")]
     public string Since { get; init; } = "24h";
 
     [CommandOption("--json")]
@@ -20,11 +20,11 @@ internal sealed class IncidentsSettings : CommandSettings
     public bool Csv { get; init; }
 
     [CommandOption("--journal <PATH>")]
-    [Description("The incident journal. Default BREAKWATER_JOURNAL or ~/.breakwater/journal.db.")]
+    [Description("The incident journal (default: BREAKWATER_JOURNAL, else ~/.breakwater/journal.db).")]
     public string? Journal { get; init; }
 
     [CommandOption("--status-url <URL>")]
-    [Description("The Statuspage v2 page used to match incidents. Default https://status.claude.com.")]
+    [Description("The Statuspage v2 page used to match incidents (default: https://status.claude.com).")]
     public string? StatusUrl { get; init; }
 
     [CommandOption("--no-status")]

@@ -58,7 +58,25 @@ public sealed class JobsCommandTests : IDisposable
         Assert.Equal(0, exit);
         Assert.Contains("queued 1", output, StringComparison.Ordinal);
         Assert.Contains("succeeded 1", output, StringComparison.Ordinal);
-        Assert.Equal(2, output.Split('\n').Count(l => l.StartsWith("job_", StringComparison.Ordinal)));
+        Assert.Equal(2, output.Split('\n').Count(l => l.TrimStart().StartsWith("job_", StringComparison.Ordinal)));
+        var header = Assert.Single(output.Split('\n'), l => l.Contains(" id ", StringComparison.Ordinal));
+        foreach (var column in new[] { "state", "model", "attempts", "created (UTC)", "deadline (UTC)", "status", "last error" })
+        {
+            Assert.Contains(column, header, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_TooNarrowForTheTable_OneLabelledLinePerJob()
+    {
+        var queued = await Seed();
+        var console = new TestConsole();
+        console.Console.Profile.Width = 40;
+
+        var exit = await new JobsCommand(console.Console).ExecuteAsync(new CommandContext([], new TestRemainingArguments(), "jobs", null), new JobsSettings { Db = _db }, CancellationToken.None);
+
+        Assert.Equal(0, exit);
+        Assert.Contains(console.Output.Split('\n'), l => l.StartsWith($"id: {queued}  state: queued  model: claude-sonnet-4-5  attempts: 0", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -156,9 +156,87 @@ public sealed class GatewayAppBuilderTests
     }
 
     [Fact]
-    public void Build_MissingConfigFile_Throws()
+    public void Build_MissingConfigFile_ThrowsNamingTheFullPath()
     {
-        Assert.Throws<FileNotFoundException>(() => CreateSut().UseConfigFile("/nonexistent/breakwater.json").Build());
+        var error = Assert.Throws<FileNotFoundException>(() => CreateSut().UseConfigFile("nonexistent-breakwater.json").Build());
+
+        Assert.Equal(Path.GetFullPath("nonexistent-breakwater.json"), error.FileName);
+        Assert.Contains(Path.GetFullPath("nonexistent-breakwater.json"), error.Message, StringComparison.Ordinal);
+    }
+
+    private static OptionsValidationException BuildWithFile(string json, out string file)
+    {
+        file = Path.Combine(Path.GetTempPath(), $"bw-gw-{Guid.NewGuid():N}.json");
+        File.WriteAllText(file, json);
+        try
+        {
+            var path = file;
+            return Assert.Throws<OptionsValidationException>(() => CreateSut().UseConfigFile(path).Build());
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public void Build_UnknownKeys_EachListedWithItsFileAndTheClosestKnownKey()
+    {
+        var error = BuildWithFile("""
+            {
+              "Prot": 9999,
+              "Breakwater": { "TotalDeadlin": "00:01:00", "Retry": { "Overloded": { "MaxRetries": 2 } }, "Journal": { "Enabled": true, "Pth": "x.db" } },
+              "Logging": { "LogLevel": { "Default": "Warning" } },
+              "Completely": { "Unrelated": 1 }
+            }
+            """, out var file);
+
+        var failures = error.Failures.ToList();
+        Assert.Contains($"Prot (in {file}) is not a setting the gateway knows; did you mean Port?", failures);
+        Assert.Contains(failures, f => f.StartsWith("Breakwater:TotalDeadlin ", StringComparison.Ordinal) && f.EndsWith("did you mean Breakwater:TotalDeadline?", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.StartsWith("Breakwater:Retry:Overloded ", StringComparison.Ordinal) && f.EndsWith("did you mean Breakwater:Retry:Overloaded?", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.StartsWith("Breakwater:Journal:Pth ", StringComparison.Ordinal) && f.EndsWith("did you mean Breakwater:Journal:Path?", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.StartsWith("Completely ", StringComparison.Ordinal) && f.EndsWith("knows.", StringComparison.Ordinal));
+        Assert.DoesNotContain(failures, f => f.Contains("Logging", StringComparison.Ordinal) || f.Contains("Breakwater:Journal:Enabled", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Build_EnumValueNotAllowed_ListsTheAllowedValuesNotTheTypeName()
+    {
+        var error = BuildWithFile("""{ "Auth": { "Mode": "Manged" } }""", out var file);
+
+        var failure = Assert.Single(error.Failures);
+        Assert.Equal($"Auth:Mode (in {file}): 'Manged' is not one of PassThrough, Managed (did you mean Managed?).", failure);
+    }
+
+    [Fact]
+    public void Build_ValuesOfTheWrongType_SayWhatWasExpected()
+    {
+        var error = BuildWithFile("""{ "Port": "eighty", "ClientRetryWindow": "soon", "Breakwater": { "ReadErrorBodies": "maybe" } }""", out _);
+
+        var text = string.Join("\n", error.Failures);
+        Assert.Contains("Port (in ", text, StringComparison.Ordinal);
+        Assert.Contains("'eighty' is not a whole number", text, StringComparison.Ordinal);
+        Assert.Contains("'soon' is not a duration such as 00:00:30", text, StringComparison.Ordinal);
+        Assert.Contains("'maybe' is not true or false", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("System.", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Build_MalformedJson_NamesFileLineAndColumn()
+    {
+        var error = BuildWithFile("{\n  \"Port\": 9000,\n  \"Upstream\" \"http://x\"\n}\n", out var file);
+
+        var failure = Assert.Single(error.Failures);
+        Assert.StartsWith($"{file}: not valid JSON at line 3, column 14:", failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Build_UnknownKeyOnTheCommandLine_NamesTheCommandLine()
+    {
+        var error = Assert.Throws<OptionsValidationException>(() => CreateSut("--Upstreem=http://127.0.0.1:9/").Build());
+
+        Assert.Contains("Upstreem (command line) is not a setting the gateway knows; did you mean Upstream?", error.Failures);
     }
 
     [Fact]
