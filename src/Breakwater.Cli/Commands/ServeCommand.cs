@@ -35,7 +35,7 @@ internal sealed class ServeCommand : AsyncCommand<ServeCommand.Settings>
         public string? Listen { get; init; }
 
         [CommandOption("--status-url <URL>")]
-        [Description("The Statuspage v2 page the gateway watches for incidents (Breakwater:StatusPage:BaseUrl, default https://status.claude.com); breakwater simulate serves one at its own address.")]
+        [Description("The Statuspage v2 page the gateway watches for incidents; breakwater simulate serves one at its own address (default: https://status.claude.com, or Breakwater:StatusPage:BaseUrl in the configuration).")]
         public string? StatusUrl { get; init; }
 
         public override ValidationResult Validate()

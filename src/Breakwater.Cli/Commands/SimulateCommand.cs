@@ -41,7 +41,7 @@ internal sealed class SimulateCommand : AsyncCommand<SimulateCommand.Settings>
 
         /// <summary>Whether the simulator plays the scenario's offered load itself: <c>on</c> (default) or <c>off</c>.</summary>
         [CommandOption("--background <on|off>")]
-        [Description("on: the simulator plays the scenario's other users (its offered load) against the same capacity as your requests; off: it only answers what it is sent.")]
+        [Description("on: the simulator plays the scenario's other users (its offered load) against the same capacity as your requests; off: it only answers what it is sent (default: on).")]
         [DefaultValue("on")]
         public string Background { get; init; } = "on";
 
