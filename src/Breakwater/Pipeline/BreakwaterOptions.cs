@@ -29,6 +29,17 @@ public sealed class BreakwaterOptions
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>
+    /// Once an attempt's response headers have arrived, the longest the upstream may send nothing while its body is
+    /// being read (between two chunks of a stream or of a JSON body). Past it the body ends: before a stream's first
+    /// content delta the attempt counts as timed out (and may be retried); after it the stream ends with an
+    /// Anthropic-shaped <c>event: error</c> of type <c>timeout_error</c>; a JSON body fails with an
+    /// <see cref="IOException"/>. The call's deadline (<see cref="TotalDeadline"/>, or a shorter one per call) also
+    /// applies to the body. The API sends <c>event: ping</c> every few seconds while a generation is slow, so a minute
+    /// of silence means a stalled connection, not a long answer. <see cref="TimeSpan.Zero"/> turns it off. Default 60 s.
+    /// </summary>
+    public TimeSpan BodyIdleTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
     /// How many bytes of a stream are held back before its first <c>content_block_delta</c>, so that an overload
     /// in that span can be retried invisibly. Past this the stream is passed through as is. Default 65,536.
     /// </summary>
@@ -140,6 +151,11 @@ public sealed class BreakwaterOptions
         if (AttemptTimeout <= TimeSpan.Zero)
         {
             problems.Add($"Breakwater:AttemptTimeout must be positive (is {AttemptTimeout}).");
+        }
+
+        if (BodyIdleTimeout < TimeSpan.Zero)
+        {
+            problems.Add($"Breakwater:BodyIdleTimeout must not be negative (is {BodyIdleTimeout}); 00:00:00 turns it off.");
         }
 
         if (Budget is not null && Budget.Window <= TimeSpan.Zero)

@@ -26,24 +26,52 @@ internal sealed class ResponseInspector(BreakwaterOptions options, TimeProvider 
                 return await HoldBackAsync(call, response, requestId, token).ConfigureAwait(false);
             }
 
+            // The body is read after the headers, by the caller: the idle timeout and the call's deadline go with it.
+            var original = response.Content;
+            var body = await original.ReadAsStreamAsync(token).ConfigureAwait(false);
+            ReplaceContent(response, Timed(call, body, original), disposeOld: false);
             return new AttemptResult(response, Outcome.Success(status, requestId, RateLimitSnapshot.From(response.Headers)));
         }
 
-        return await ReadFailureAsync(response, token).ConfigureAwait(false);
+        return await ReadFailureAsync(call, response, token).ConfigureAwait(false);
     }
 
-    private async Task<AttemptResult> ReadFailureAsync(HttpResponseMessage response, CancellationToken token)
+    /// <summary>The body under the idle timeout and the call's deadline; <paramref name="owner"/> is disposed with it.</summary>
+    private BodyTimeoutStream Timed(CallContext call, Stream body, IDisposable? owner) =>
+        new(body, owner, time, options.BodyIdleTimeout, call.Deadline);
+
+    private async Task<AttemptResult> ReadFailureAsync(CallContext call, HttpResponseMessage response, CancellationToken token)
     {
         var status = (int)response.StatusCode;
         var body = AnthropicError.Empty;
         if (options.ReadErrorBodies)
         {
-            var stream = await response.Content.ReadAsStreamAsync(token).ConfigureAwait(false);
-            var prefix = await BodyPrefix.ReadAsync(stream, ErrorBodyParser.MaxBodyPrefix, response.Content.Headers.ContentLength, token).ConfigureAwait(false);
+            #pragma warning disable CA2000 // Disposed below when the body was read to its end, else owned by the PrefixedStream that replaces the content.
+            var stream = Timed(call, await response.Content.ReadAsStreamAsync(token).ConfigureAwait(false), null);
+            #pragma warning restore CA2000
+            BodyPrefix prefix;
+            try
+            {
+                prefix = await BodyPrefix.ReadAsync(stream, ErrorBodyParser.MaxBodyPrefix, response.Content.Headers.ContentLength, token).ConfigureAwait(false);
+            }
+            catch
+            {
+                stream.Dispose();
+                throw;
+            }
+
             body = ErrorBodyParser.Parse(prefix.Head(ErrorBodyParser.MaxBodyPrefix), prefix.Truncated(ErrorBodyParser.MaxBodyPrefix));
 
             // The caller still gets the whole body: what was read, then (for a long one) the rest of the stream.
-            ReplaceContent(response, prefix.Ended ? new MemoryStream(prefix.Buffer, 0, prefix.Length, writable: false) : new PrefixedStream(prefix.Buffer, prefix.Length, stream));
+            if (prefix.Ended)
+            {
+                stream.Dispose();
+                ReplaceContent(response, new MemoryStream(prefix.Buffer, 0, prefix.Length, writable: false));
+            }
+            else
+            {
+                ReplaceContent(response, new PrefixedStream(prefix.Buffer, prefix.Length, stream));
+            }
         }
 
         return new AttemptResult(response, Classifier.Classify(status, response.Headers, body, time.GetUtcNow()));
@@ -51,7 +79,9 @@ internal sealed class ResponseInspector(BreakwaterOptions options, TimeProvider 
 
     private async Task<AttemptResult> HoldBackAsync(CallContext call, HttpResponseMessage response, string? requestId, CancellationToken token)
     {
-        var stream = await response.Content.ReadAsStreamAsync(token).ConfigureAwait(false);
+        #pragma warning disable CA2000 // Disposed on every path that ends here; owned by the PrefixedStream or the SsePassThroughStream otherwise.
+        var stream = Timed(call, await response.Content.ReadAsStreamAsync(token).ConfigureAwait(false), null);
+        #pragma warning restore CA2000
         // Names only: the hold-back needs to know which events went by, not their data (an error event's data is
         // read again from the held bytes). Materialising every event as strings was most of a stream's allocations.
         var reader = new SseReader(namesOnly: true);
@@ -77,18 +107,30 @@ internal sealed class ResponseInspector(BreakwaterOptions options, TimeProvider 
             catch (Exception ex) when (ex is IOException or HttpRequestException && !token.IsCancellationRequested)
             {
                 response.Dispose();
+                stream.Dispose();
+
+                // Silent past the idle timeout (or the deadline) before anything reached the caller: a timed-out attempt.
+                if (BodyTimeoutStream.IsTimeout(ex))
+                {
+                    throw new TimeoutException(ex.Message, ex);
+                }
+
                 throw new IOException("The stream failed before its first content delta.", ex);
             }
 
             if (n == 0)
             {
-                ReplaceContent(response, new MemoryStream(held, 0, length, writable: false));
+                stream.Dispose();
                 if (events.SawStop)
                 {
+                    ReplaceContent(response, new MemoryStream(held, 0, length, writable: false));
                     return new AttemptResult(response, Outcome.Success(200, requestId, rateLimits) with { Phase = StreamPhase.BeforeFirstDelta });
                 }
 
                 // Ended with neither a delta nor message_stop: a truncated stream, retryable like a dropped connection.
+                // Should it be the call's answer (no retry left), it must not look complete: the whole events held,
+                // then an error event, never a clean end.
+                ReplaceContent(response, new MemoryStream(Truncated(held, length, requestId), writable: false));
                 return new AttemptResult(response, new Outcome
                 {
                     Kind = FailureKind.ConnectionFailure,
@@ -117,6 +159,17 @@ internal sealed class ResponseInspector(BreakwaterOptions options, TimeProvider 
                 return Commit(call, response, stream, held, length, requestId, rateLimits);
             }
         }
+    }
+
+    /// <summary>The whole events of a stream that ended early, then an Anthropic-shaped <c>event: error</c> (a torn last event is dropped).</summary>
+    private static byte[] Truncated(byte[] held, int length, string? requestId)
+    {
+        var whole = SseScan.LastEventBoundary(held.AsSpan(0, length));
+        var error = AnthropicErrorWriter.SseEvent(AnthropicErrorTypes.Api, "The upstream stream ended before its first content delta and without message_stop; the response is incomplete.", requestId);
+        var bytes = new byte[Math.Max(whole, 0) + error.Length];
+        held.AsSpan(0, Math.Max(whole, 0)).CopyTo(bytes);
+        error.CopyTo(bytes.AsSpan(Math.Max(whole, 0)));
+        return bytes;
     }
 
     /// <summary>The data of the first <c>error</c> event in the held bytes, read with a full reader (the rare path).</summary>

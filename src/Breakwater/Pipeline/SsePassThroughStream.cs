@@ -6,8 +6,9 @@ namespace Breakwater.Pipeline;
 /// <summary>
 /// The body of a stream after its first content delta. Bytes go to the caller as they arrive, whole events at a
 /// time (a torn event is never delivered). A failure after this point (a reset, a truncated stream, an upstream
-/// <c>event: error</c>) reaches the caller as an Anthropic-shaped <c>event: error</c>: never a clean end, never a
-/// replayed delta.
+/// <c>event: error</c>, an upstream silent past the idle timeout or the call's deadline — the inner stream is a
+/// <see cref="BodyTimeoutStream"/>) reaches the caller as an Anthropic-shaped <c>event: error</c> (<c>api_error</c>,
+/// or <c>timeout_error</c> for a timeout): never a clean end, never a replayed delta.
 /// </summary>
 internal sealed class SsePassThroughStream : Stream
 {
@@ -151,10 +152,14 @@ internal sealed class SsePassThroughStream : Stream
         // Truncated or broken: drop any torn event and tell the caller plainly, in the API's own shape.
         _start = _ready = _end = 0;
         ReleaseIfEmpty();
-        var message = _failure is null
-            ? "The upstream stream ended before message_stop; the response is incomplete."
-            : "The upstream connection failed mid-stream; the response is incomplete.";
-        _tail = AnthropicErrorWriter.SseEvent(AnthropicErrorTypes.Api, message, _requestId);
+        // Stalled past the idle timeout or the call's deadline: a timeout, in the API's word for one.
+        var timedOut = BodyTimeoutStream.IsTimeout(_failure);
+        var message = timedOut
+            ? _failure!.Message + " The response is incomplete."
+            : _failure is null
+                ? "The upstream stream ended before message_stop; the response is incomplete."
+                : "The upstream connection failed mid-stream; the response is incomplete.";
+        _tail = AnthropicErrorWriter.SseEvent(timedOut ? AnthropicErrorTypes.Timeout : AnthropicErrorTypes.Api, message, _requestId);
         _onEnd(new StreamEnd(false, null, _failure ?? new IOException("stream ended before message_stop")));
     }
 
