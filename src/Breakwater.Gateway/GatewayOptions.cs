@@ -62,6 +62,15 @@ public sealed class GatewayOptions
     /// <summary>How long a forwarded (non-pipeline) request may wait for the upstream's response headers. Default 10 minutes.</summary>
     public TimeSpan ForwardTimeout { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// For a client that asked for a stream (<c>"stream": true</c>) on <c>/v1/messages</c>: after this long waiting
+    /// for the upstream with nothing to send, the gateway commits to <c>200</c> + <c>text/event-stream</c> and sends
+    /// <c>event: ping</c> at this interval until the answer comes. From then on a failure can only be an
+    /// <c>event: error</c> (no status, no <c>retry-after</c>, no response headers). Not used with
+    /// <c>breakwater-defer</c> (its answer is a 202). <see cref="TimeSpan.Zero"/> turns it off. Default 10 s.
+    /// </summary>
+    public TimeSpan StreamKeepAlive { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>How long a connection attempt to the upstream may take. Default 10 s.</summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
 

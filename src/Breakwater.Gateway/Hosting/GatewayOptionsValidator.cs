@@ -33,6 +33,7 @@ internal static class GatewayOptionsValidator
         NotNegative(problems, nameof(GatewayOptions.ClientRetryWindow), options.ClientRetryWindow);
         NotNegative(problems, nameof(GatewayOptions.ForwardConnectRetryDelay), options.ForwardConnectRetryDelay);
         Positive(problems, nameof(GatewayOptions.ForwardTimeout), options.ForwardTimeout);
+        NotNegative(problems, nameof(GatewayOptions.StreamKeepAlive), options.StreamKeepAlive);
 
         if (options.Auth is { Mode: GatewayAuthMode.Managed } auth)
         {

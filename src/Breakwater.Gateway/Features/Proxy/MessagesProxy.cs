@@ -118,13 +118,25 @@ internal sealed class MessagesProxy
         }
 
         HttpResponseMessage response;
+        var committed = false;
         try
         {
-            response = await _upstream.Pipeline.SendAsync(message, cancellation);
+            var pending = _upstream.Pipeline.SendAsync(message, cancellation);
+            if (parsed is { IsStream: true } && !defer.Requested && _options.StreamKeepAlive > TimeSpan.Zero && !pending.IsCompleted)
+            {
+                committed = await StreamKeepAlive.WaitAsync(context, pending, _options.StreamKeepAlive, _time);
+            }
+
+            response = await pending;
         }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
         {
             GatewayLog.ClientDisconnected(_logger, method, path);
+            return;
+        }
+        catch (Exception ex) when (committed && ex is HttpRequestException or OperationCanceledException)
+        {
+            await StreamKeepAlive.FailAsync(context, ex, _logger);
             return;
         }
         catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException)
@@ -141,6 +153,13 @@ internal sealed class MessagesProxy
 
         using (response)
         {
+            if (committed)
+            {
+                // 200 and pings went out while the pipeline waited: whatever it answered goes on that stream.
+                await StreamKeepAlive.RelayAsync(context, response, _logger);
+                return;
+            }
+
             if (defer.Requested && Breakwater.Deferral.DeferralPolicy.IsDeferrable(response))
             {
                 await _deferral!.DeferAsync(context, defer, body, Breakwater.Deferral.DeferralPolicy.Describe(response), cancellation);

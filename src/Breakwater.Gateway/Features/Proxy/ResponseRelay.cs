@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Net.Http.Headers;
 using Breakwater.Anthropic;
 using Breakwater.Gateway.Hosting;
+using Breakwater.Pipeline;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
@@ -50,6 +51,8 @@ internal static class ResponseRelay
     /// <summary>
     /// Copies the body. A break in the upstream body after bytes reached the client becomes an Anthropic-shaped
     /// <c>event: error</c> on a stream and an aborted connection otherwise: never a clean, silently truncated end.
+    /// A body that stalled (the pipeline's idle timeout or the call's deadline) before anything was sent is a 504
+    /// <c>timeout_error</c>; one that broke is a 502 <c>api_error</c>.
     /// </summary>
     public static async Task CopyBodyAsync(HttpContext context, HttpResponseMessage upstream, ILogger logger)
     {
@@ -138,10 +141,21 @@ internal static class ResponseRelay
         var method = context.Request.Method;
         var path = context.Request.Path.Value ?? "";
         var requestId = GatewayRequestId.New();
+
+        // The pipeline ends a body the upstream stopped sending (idle timeout, or the call's deadline) with a timeout.
+        var timedOut = BodyTimeoutStream.IsTimeout(ex);
+        var kind = timedOut ? "timeout" : ex.GetType().Name;
         if (!context.Response.HasStarted)
         {
             context.Response.Headers.Clear();
-            GatewayLog.ResponseBroken(logger, method, path, copied, ex.GetType().Name, "answered 502 " + requestId);
+            if (timedOut)
+            {
+                GatewayLog.ResponseBroken(logger, method, path, copied, kind, "answered 504 " + requestId);
+                await GatewayErrors.WriteAsync(context, StatusCodes.Status504GatewayTimeout, AnthropicErrorTypes.Timeout, ex.Message, requestId);
+                return;
+            }
+
+            GatewayLog.ResponseBroken(logger, method, path, copied, kind, "answered 502 " + requestId);
             await GatewayErrors.WriteAsync(context, StatusCodes.Status502BadGateway, AnthropicErrorTypes.Api, "The upstream connection broke before the response body was complete.", requestId);
             return;
         }
@@ -149,8 +163,10 @@ internal static class ResponseRelay
         var contentType = context.Response.ContentType ?? "";
         if (contentType.StartsWith("text/event-stream", StringComparison.OrdinalIgnoreCase))
         {
-            GatewayLog.ResponseBroken(logger, method, path, copied, ex.GetType().Name, "sent event: error " + requestId);
-            var frame = AnthropicErrorWriter.SseEvent(AnthropicErrorTypes.Api, "The upstream connection broke mid-stream; the response is incomplete.", requestId);
+            GatewayLog.ResponseBroken(logger, method, path, copied, kind, "sent event: error " + requestId);
+            var frame = timedOut
+                ? AnthropicErrorWriter.SseEvent(AnthropicErrorTypes.Timeout, ex.Message + " The response is incomplete.", requestId)
+                : AnthropicErrorWriter.SseEvent(AnthropicErrorTypes.Api, "The upstream connection broke mid-stream; the response is incomplete.", requestId);
             try
             {
                 await context.Response.Body.WriteAsync(frame, context.RequestAborted);
@@ -165,7 +181,7 @@ internal static class ResponseRelay
         }
 
         // A JSON body cut short must not look complete: abort so the client sees a broken response.
-        GatewayLog.ResponseBroken(logger, method, path, copied, ex.GetType().Name, "aborted the client connection");
+        GatewayLog.ResponseBroken(logger, method, path, copied, kind, "aborted the client connection");
         context.Abort();
     }
 }
