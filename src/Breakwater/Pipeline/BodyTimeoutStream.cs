@@ -91,6 +91,12 @@ internal sealed class BodyTimeoutStream : Stream
 
     private CancellationToken Start(CancellationToken cancellationToken)
     {
+        if (Volatile.Read(ref _stopped))
+        {
+            // The body ended: a read after its end has nothing to wait for.
+            return cancellationToken;
+        }
+
         if (_expired.IsCancellationRequested)
         {
             throw Expired(null);
