@@ -137,4 +137,15 @@ public sealed class BodyTimeoutStreamTests
         Assert.Equal(0, await Settled(sut.ReadAsync(buffer).AsTask()));
         Assert.Single(time.CreatedTimers);
     }
+
+    [Fact]
+    public void Validate_BodyIdleTimeout_ZeroTurnsItOffNegativeIsAProblem()
+    {
+        Assert.Equal(TimeSpan.FromSeconds(60), new BreakwaterOptions().BodyIdleTimeout);
+        Assert.Empty(new BreakwaterOptions { BodyIdleTimeout = TimeSpan.Zero }.Validate());
+
+        var problem = Assert.Single(new BreakwaterOptions { BodyIdleTimeout = TimeSpan.FromSeconds(-1) }.Validate());
+
+        Assert.StartsWith("Breakwater:BodyIdleTimeout must not be negative", problem, StringComparison.Ordinal);
+    }
 }

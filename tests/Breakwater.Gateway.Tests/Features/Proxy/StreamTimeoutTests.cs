@@ -243,4 +243,15 @@ public sealed class StreamTimeoutTests
 
         await ErrorBody.AssertGatewayErrorAsync(response, 504, "timeout_error");
     }
+
+    [Fact]
+    public void Validate_StreamKeepAlive_DefaultTenSecondsZeroOffNegativeIsAProblem()
+    {
+        Assert.Equal(TimeSpan.FromSeconds(10), new GatewayOptions().StreamKeepAlive);
+        Assert.Empty(Breakwater.Gateway.Hosting.GatewayOptionsValidator.Validate(new GatewayOptions { StreamKeepAlive = TimeSpan.Zero }));
+
+        var problem = Assert.Single(Breakwater.Gateway.Hosting.GatewayOptionsValidator.Validate(new GatewayOptions { StreamKeepAlive = TimeSpan.FromSeconds(-1) }));
+
+        Assert.StartsWith("StreamKeepAlive must not be negative", problem, StringComparison.Ordinal);
+    }
 }
