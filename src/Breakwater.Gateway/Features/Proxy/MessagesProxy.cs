@@ -153,6 +153,11 @@ internal sealed class MessagesProxy
 
         using (response)
         {
+            if ((int)response.StatusCode < 400)
+            {
+                _retries.Forget(verdict.Fingerprint);
+            }
+
             if (committed)
             {
                 // 200 and pings went out while the pipeline waited: whatever it answered goes on that stream.
@@ -164,11 +169,6 @@ internal sealed class MessagesProxy
             {
                 await _deferral!.DeferAsync(context, defer, body, Breakwater.Deferral.DeferralPolicy.Describe(response), cancellation);
                 return;
-            }
-
-            if ((int)response.StatusCode < 400)
-            {
-                _retries.Forget(verdict.Fingerprint);
             }
 
             ResponseRelay.CopyHead(context, response, preventRetryStacking: true);
