@@ -52,7 +52,7 @@ internal sealed class AttemptRunner(BreakwaterOptions options, TimeProvider time
                 result.ThrowIfException();
             }
 
-            var failed = Classifier.ClassifyException(exception, attemptTimedOut: exception is TimeoutException);
+            var failed = Classifier.ClassifyException(exception, attemptTimedOut: exception is TimeoutException, requestId: (exception as StreamStalledException)?.RequestId);
             lease?.Release(Signal(call, ModelState.SignalOf(failed)));
             return new AttemptReport(null, exception, failed);
         }

@@ -112,7 +112,7 @@ internal sealed class ResponseInspector(BreakwaterOptions options, TimeProvider 
                 // Silent past the idle timeout (or the deadline) before anything reached the caller: a timed-out attempt.
                 if (BodyTimeoutStream.IsTimeout(ex))
                 {
-                    throw new TimeoutException(ex.Message, ex);
+                    throw new StreamStalledException(ex.Message, requestId, ex);
                 }
 
                 throw new IOException("The stream failed before its first content delta.", ex);

@@ -67,7 +67,7 @@ public sealed class BodyStallTests
         Assert.Equal(2, sut.Upstream.Count);
         var gap = sut.Upstream.Requests[1].At - sut.Upstream.Requests[0].At;
         Assert.InRange(gap.TotalSeconds, 60, 62);
-        Assert.Equal("2", string.Join(",", response.Headers.GetValues(BreakwaterHeaders.Attempts)));
+        Assert.Equal("req_stalled,req_good", string.Join(",", response.Headers.GetValues(BreakwaterHeaders.RequestIds)));
     }
 
     [Fact]

@@ -98,6 +98,25 @@ public sealed class StreamTimeoutTests
     }
 
     [Fact]
+    public async Task Stream_UpstreamStallsBeforeFirstDeltaOnEveryAttempt_RetriedThen504TimeoutErrorWithTheRequestIds()
+    {
+        await using var sut = await CreateSut(o =>
+        {
+            o.Breakwater.BodyIdleTimeout = TimeSpan.FromMilliseconds(300);
+            o.Breakwater.Retry.ServerError.MaxRetries = 1;
+        });
+        sut.Upstream.Default = StreamHead(context => Task.Delay(Timeout.Infinite, context.RequestAborted));
+
+        using var request = GatewayHarness.Post("/v1/messages", GatewayHarness.StreamBody);
+        using var response = await sut.Client.SendAsync(request).WaitAsync(Bound);
+
+        await ErrorBody.AssertGatewayErrorAsync(response, 504, "timeout_error");
+        Assert.Equal(2, sut.Upstream.Requests.Count);
+        Assert.Equal("2", response.Headers.GetValues("breakwater-attempts").Single());
+        Assert.Equal("req_up_stream", response.Headers.GetValues("breakwater-request-ids").Single());
+    }
+
+    [Fact]
     public async Task Messages_JsonBodyStallsAfterHeaders_504TimeoutError()
     {
         await using var sut = await CreateSut(o => o.Breakwater.BodyIdleTimeout = TimeSpan.FromMilliseconds(300));
