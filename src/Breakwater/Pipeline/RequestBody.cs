@@ -81,9 +81,13 @@ internal sealed class RequestBody
                 }
             }
         }
-        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
+        catch (JsonException)
         {
-            // Not JSON (or truncated, or a string that is not UTF-8): sent as is; the upstream will say what is wrong.
+            // Not JSON (or truncated): sent as is; the upstream will say what is wrong.
+        }
+        catch (InvalidOperationException)
+        {
+            // A model string that is not UTF-8 cannot be decoded: no model, sent as is; the upstream will say what is wrong.
             model = null;
             start = -1;
             length = 0;
