@@ -61,7 +61,7 @@ internal sealed class ClientState
         {
             state = _models.GetOrAdd(model, static (m, s) => new ModelState(m, s), this);
             state.Touch();
-            Prune();
+            Prune(state);
             return state;
         }
 
@@ -75,9 +75,9 @@ internal sealed class ClientState
     /// Drops what the bounds say to drop: idle models past <see cref="IdleExpiry"/> (checked at most every half of it),
     /// then, above <see cref="MaxModels"/>, the least recently used models without calls until a tenth of the room is
     /// free (so a stream of new names prunes once per many, not on every one). A model with a call in flight or
-    /// queued is never dropped.
+    /// queued is never dropped, nor <paramref name="keep"/> (the one about to be handed out).
     /// </summary>
-    private void Prune()
+    private void Prune(ModelState keep)
     {
         var now = Time.GetTimestamp();
         var sweep = IdleExpiry > TimeSpan.Zero && Time.GetElapsedTime(Interlocked.Read(ref _lastSweep), now) >= IdleExpiry / 2;
@@ -93,7 +93,7 @@ internal sealed class ClientState
                 Interlocked.Exchange(ref _lastSweep, now);
                 foreach (var (name, state) in _models)
                 {
-                    if (state.IsIdle && state.BreakerState == Polly.CircuitBreaker.CircuitState.Closed && Time.GetElapsedTime(state.LastUsed, now) >= IdleExpiry)
+                    if (!ReferenceEquals(state, keep) && state.IsIdle && state.BreakerState == Polly.CircuitBreaker.CircuitState.Closed && Time.GetElapsedTime(state.LastUsed, now) >= IdleExpiry)
                     {
                         _models.TryRemove(new KeyValuePair<string, ModelState>(name, state));
                     }
@@ -107,7 +107,7 @@ internal sealed class ClientState
 
             var target = MaxModels - (MaxModels / 10);
             var candidates = _models
-                .Where(m => m.Value.IsIdle)
+                .Where(m => !ReferenceEquals(m.Value, keep) && m.Value.IsIdle)
                 .OrderBy(m => m.Value.BreakerState == Polly.CircuitBreaker.CircuitState.Closed ? 0 : 1)
                 .ThenBy(m => m.Value.LastUsed)
                 .ToList();

@@ -91,6 +91,26 @@ public sealed class ModelStateBoundsTests
     }
 
     [Fact]
+    public async Task EveryModelBusy_TheNewOneIsStillKept_TheCapGivesWayOnlyToCallsInFlight()
+    {
+        var time = new ObservableTimeProvider();
+        using var registry = new BreakwaterRegistry(time);
+        var client = Client(registry, o => o.MaxModels = 2);
+        var a = client.Model("a");
+        var b = client.Model("b");
+        Assert.NotNull(await a.Limiter.AcquireAsync(TimeSpan.Zero, CancellationToken.None));
+        Assert.NotNull(await b.Limiter.AcquireAsync(TimeSpan.Zero, CancellationToken.None));
+
+        time.Advance(TimeSpan.FromSeconds(1));
+        var c = client.Model("c");
+
+        Assert.Equal(3, client.ModelCount);
+        Assert.Same(c, client.Model("c"));
+        Assert.Same(a, client.Model("a"));
+        Assert.Same(b, client.Model("b"));
+    }
+
+    [Fact]
     public void IdleExpiryZero_KeepsEverythingUnderTheCap()
     {
         var time = new ObservableTimeProvider();
