@@ -140,6 +140,8 @@ public sealed class GatewayAppBuilder
             kestrel.AddServerHeader = false;
             // Body limits are enforced per route, in Anthropic's error shape.
             kestrel.Limits.MaxRequestBodySize = null;
+            // Request-line and header limits are enforced by the first middleware, in Anthropic's error shape.
+            RequestLimits.ConfigureKestrel(kestrel.Limits);
             kestrel.Listen(listen, options.Port);
         });
 
@@ -164,6 +166,7 @@ public sealed class GatewayAppBuilder
         services.AddDashboard();
 
         var app = builder.Build();
+        app.UseRequestLimits();
         app.UseDashboardTraffic();
         app.UseGatewayIncidents(options);
         if (options.Auth.Mode == GatewayAuthMode.Managed)

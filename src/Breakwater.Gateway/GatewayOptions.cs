@@ -18,6 +18,9 @@ public sealed class GatewayOptions
     /// <summary>The largest body accepted on the pipeline routes: 32 MB, the Messages API's own limit.</summary>
     public const long DefaultMaxBodyBytes = 32L * 1024 * 1024;
 
+    /// <summary>The default of <see cref="MaxModelNameLength"/>: 256.</summary>
+    public const int DefaultMaxModelNameLength = 256;
+
     /// <summary>The address Kestrel listens on. Default <c>127.0.0.1</c>; <c>0.0.0.0</c> or <c>::</c> for every interface.</summary>
     [Required]
     public string ListenAddress { get; set; } = "127.0.0.1";
@@ -40,6 +43,13 @@ public sealed class GatewayOptions
     /// <summary>The largest request body forwarded on every other <c>/v1/*</c> route (batches take up to 256 MB). Default 256 MB (268,435,456).</summary>
     [Range(1, long.MaxValue)]
     public long MaxForwardBodyBytes { get; set; } = 256L * 1024 * 1024;
+
+    /// <summary>
+    /// The longest <c>model</c> accepted on the pipeline routes; a longer one (or one with a character outside
+    /// <c>A-Z a-z 0-9 . _ : @ / -</c>) is answered 400 <c>invalid_request_error</c>. Default 256.
+    /// </summary>
+    [Range(16, 4096)]
+    public int MaxModelNameLength { get; set; } = DefaultMaxModelNameLength;
 
     /// <summary>
     /// A request whose body (and credential) repeats one seen within this window is treated as the client's own retry,

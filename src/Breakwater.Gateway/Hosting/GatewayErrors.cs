@@ -16,7 +16,10 @@ internal static class GatewayErrors
         response.StatusCode = status;
         response.ContentType = "application/json";
         response.Headers[RequestIdHeader] = requestId;
-        await response.Body.WriteAsync(AnthropicErrorWriter.Json(errorType, message, requestId), context.RequestAborted);
+        var json = AnthropicErrorWriter.Json(errorType, message, requestId);
+        // A length, not chunks: the simplest answer for any client, and the connection can end right after it.
+        response.ContentLength = json.Length;
+        await response.Body.WriteAsync(json, context.RequestAborted);
         return requestId;
     }
 

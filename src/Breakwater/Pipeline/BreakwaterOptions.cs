@@ -4,6 +4,7 @@ using Breakwater.Fallback;
 using Breakwater.Health;
 using Breakwater.Pacing;
 using Breakwater.Retry;
+using Breakwater.State;
 
 namespace Breakwater;
 
@@ -72,6 +73,10 @@ public sealed class BreakwaterOptions
     [Required]
     public ThrottleOptions Throttle { get; set; } = new();
 
+    /// <summary>Bounds on the per-model state and on the model names in metrics (1,000 models, 1 hour idle, 100 metric names).</summary>
+    [Required]
+    public ModelStateOptions ModelState { get; set; } = new();
+
     /// <summary>Checks every setting and returns every problem (empty when valid).</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -109,6 +114,14 @@ public sealed class BreakwaterOptions
         OptionsProblems.AddAnnotations(Concurrency, "Breakwater:Concurrency", problems);
         OptionsProblems.AddAnnotations(Pacing, "Breakwater:Pacing", problems);
         OptionsProblems.AddAnnotations(Throttle, "Breakwater:Throttle", problems);
+        if (ModelState is not null)
+        {
+            OptionsProblems.AddAnnotations(ModelState, "Breakwater:ModelState", problems);
+            if (ModelState.IdleExpiry < TimeSpan.Zero)
+            {
+                problems.Add($"Breakwater:ModelState:IdleExpiry must not be negative (is {ModelState.IdleExpiry}).");
+            }
+        }
         for (var i = 0; i < Fallback.Chains.Count; i++)
         {
             var chain = Fallback.Chains[i];

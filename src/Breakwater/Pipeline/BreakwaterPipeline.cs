@@ -31,7 +31,7 @@ internal sealed class BreakwaterPipeline
         _options = client.Options;
         _time = client.Time;
         _random = new JitterSource(random ?? Random.Shared);
-        _observer = new PipelineObserver(client.Name, client.Metrics, _time, logger, sink);
+        _observer = new PipelineObserver(client.Name, client.Metrics, client.Labels, _time, logger, sink);
         _admission = new CallAdmission(_options, _time, _random);
         _attempts = new AttemptRunner(_options, _time, new ResponseInspector(_options, _time, StreamEnded), _observer);
     }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace Breakwater.Pipeline;
 
@@ -84,13 +85,20 @@ internal sealed class RequestBody
         {
             // Not JSON (or truncated): sent as is; the upstream will say what is wrong.
         }
+        catch (InvalidOperationException)
+        {
+            // A model string that is not UTF-8 cannot be decoded: no model, sent as is; the upstream will say what is wrong.
+            model = null;
+            start = -1;
+            length = 0;
+        }
 
         return new RequestBody(bytes, model, stream, start, length);
     }
 
     /// <summary>
-    /// One strict pass that both checks that <paramref name="bytes"/> is exactly one well-formed JSON object (depth at
-    /// most 256, nothing after it) and reads what <see cref="Parse"/> reads. For the gateway, which must refuse anything
+    /// One strict pass that both checks that <paramref name="bytes"/> is exactly one well-formed JSON object (valid
+    /// UTF-8, depth at most 256, no top-level key twice, nothing after it) and reads what <see cref="Parse"/> reads. For the gateway, which must refuse anything
     /// else: one walk of the body instead of a check and then a parse. <c>null</c> with <paramref name="problem"/> set
     /// when the body is not one JSON object.
     /// </summary>
@@ -102,9 +110,17 @@ internal sealed class RequestBody
             return null;
         }
 
+        // JSON is UTF-8 (RFC 8259); one vectorised pass, before a string of the body is ever decoded.
+        if (!Utf8.IsValid(bytes))
+        {
+            problem = "The request body is not valid UTF-8.";
+            return null;
+        }
+
         string? model = null;
         var stream = false;
         int start = -1, length = 0;
+        var names = default(TopLevelNames);
         try
         {
             var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { MaxDepth = 256 });
@@ -116,7 +132,14 @@ internal sealed class RequestBody
 
             while (reader.Read() && !(reader.TokenType == JsonTokenType.EndObject && reader.CurrentDepth == 0))
             {
-                // Every token here is a top-level property name followed by its value.
+                // Every token here is a top-level property name followed by its value. A key named twice is refused:
+                // readers disagree on which one counts (this one would take the last model, another the first).
+                if (!names.Add(ref reader))
+                {
+                    problem = "The request body names the top-level key \"" + Shorten(reader.GetString()) + "\" more than once.";
+                    return null;
+                }
+
                 var isModel = reader.ValueTextEquals("model"u8);
                 var isStream = reader.ValueTextEquals("stream"u8);
                 reader.Read();
@@ -152,10 +175,23 @@ internal sealed class RequestBody
             problem = "The request body is not valid JSON: " + ex.Message;
             return null;
         }
+        catch (InvalidOperationException)
+        {
+            // A string that cannot be decoded (the UTF-8 check above makes this unlikely): the caller's mistake all the same.
+            problem = "The request body is not valid JSON: a string is not valid UTF-8.";
+            return null;
+        }
+        finally
+        {
+            names.Dispose();
+        }
 
         problem = null;
         return new RequestBody(bytes, model, stream, start, length);
     }
+
+    private static string Shorten(string? name) =>
+        name is null ? "" : name.Length <= 64 ? name : string.Concat(name.AsSpan(0, 64), "...");
 
     /// <summary>The same bytes with only the model string replaced.</summary>
     public RequestBody WithModel(string model)

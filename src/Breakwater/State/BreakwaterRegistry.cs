@@ -38,6 +38,12 @@ internal sealed class BreakwaterRegistry : IDisposable
         {
             foreach (var model in client.Models)
             {
+                // Gauges only for models with a metric name of their own; the rest are counted as "other" by the counters.
+                if (!ReferenceEquals(client.Labels.Of(model.Model), model.Model))
+                {
+                    continue;
+                }
+
                 yield return new ModelGauge(client.Name, model.Model, model.Limiter.Limit, model.Limiter.InFlight, model.Limiter.Queued,
                     model.Throttle.RejectProbability, BreakerValue(model.BreakerState));
             }

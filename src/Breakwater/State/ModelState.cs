@@ -10,6 +10,7 @@ namespace Breakwater.State;
 internal sealed class ModelState : IModelGate
 {
     private long _lastOverloadTicks = long.MinValue;
+    private long _lastUsed;
     private readonly TimeProvider _time;
 
     public ModelState(string model, ClientState client)
@@ -27,6 +28,15 @@ internal sealed class ModelState : IModelGate
     }
 
     public string Model { get; }
+
+    /// <summary>The <see cref="TimeProvider.GetTimestamp"/> of the last call that used this state.</summary>
+    public long LastUsed => Interlocked.Read(ref _lastUsed);
+
+    /// <summary>No attempt in flight and no call waiting for a slot: the state may be dropped.</summary>
+    public bool IsIdle => Limiter.InFlight == 0 && Limiter.Queued == 0;
+
+    /// <summary>Marks this state used now.</summary>
+    public void Touch() => Interlocked.Exchange(ref _lastUsed, _time.GetTimestamp());
 
     public ClientState Client { get; }
 

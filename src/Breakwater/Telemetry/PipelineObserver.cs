@@ -6,9 +6,10 @@ namespace Breakwater.Telemetry;
 
 /// <summary>
 /// The one observer of the pipeline: fed what happened (the call, an attempt's outcome, the decision taken on it) and
-/// turns it into metrics, log lines and journal records. It decides nothing and never fails a call.
+/// turns it into metrics, log lines and journal records. It decides nothing and never fails a call. A metric's
+/// <c>model</c> tag is bounded by <see cref="ModelLabels"/>; logs and records carry the model as it is.
 /// </summary>
-internal sealed class PipelineObserver(string client, BreakwaterMetrics metrics, TimeProvider time, ILogger logger, IIncidentSink? sink)
+internal sealed class PipelineObserver(string client, BreakwaterMetrics metrics, ModelLabels labels, TimeProvider time, ILogger logger, IIncidentSink? sink)
 {
     // A metric tag is an object: box each status code once, not once per attempt.
     private static readonly object[] StatusBoxes = [.. Enumerable.Range(0, 600).Select(i => (object)i)];
@@ -20,12 +21,12 @@ internal sealed class PipelineObserver(string client, BreakwaterMetrics metrics,
 
     /// <summary>An attempt's response headers (a stream's first delta) arrived after <paramref name="elapsed"/>.</summary>
     public void AttemptTimed(string model, TimeSpan elapsed) =>
-        metrics.AttemptDuration.Record(elapsed.TotalSeconds, _clientTag, Tag("model", model));
+        metrics.AttemptDuration.Record(elapsed.TotalSeconds, _clientTag, ModelTag(model));
 
     /// <summary>The call moved from <paramref name="from"/> to <paramref name="to"/> because of <paramref name="why"/>.</summary>
     public void FellBack(string from, string to, string why, IReadOnlyList<string> requestIds)
     {
-        metrics.Fallbacks.Add(1, _clientTag, Tag("from", from), Tag("to", to));
+        metrics.Fallbacks.Add(1, _clientTag, Tag("from", labels.Of(from)), Tag("to", labels.Of(to)));
         Log.FellBack(logger, Display(from), Display(to), why, Ids(requestIds));
     }
 
@@ -33,7 +34,7 @@ internal sealed class PipelineObserver(string client, BreakwaterMetrics metrics,
     public void Refused(string model, int attempts, GiveUpReason reason, FailureKind lastKind, IReadOnlyList<string> requestIds)
     {
         var wire = GiveUpReasons.ToWire(reason);
-        metrics.GiveUps.Add(1, _clientTag, Tag("model", model), Tag("reason", wire));
+        metrics.GiveUps.Add(1, _clientTag, ModelTag(model), Tag("reason", wire));
         Log.GaveUp(logger, Display(model), attempts, wire, "refused locally", Ids(requestIds));
         Record(new AttemptRecord
         {
@@ -58,7 +59,7 @@ internal sealed class PipelineObserver(string client, BreakwaterMetrics metrics,
     /// <param name="requestIds">Every request id of the call so far, this attempt's included.</param>
     public void AttemptDone(string model, int attempt, int maxAttempts, Outcome outcome, Decision decision, string? nextModel, IReadOnlyList<string> requestIds)
     {
-        var modelTag = Tag("model", model);
+        var modelTag = ModelTag(model);
         metrics.Attempts.Add(1, _clientTag, modelTag, Tag("outcome", outcome.IsSuccess ? "success" : outcome.Kind.ToString()), Tag("status", BoxedStatus(outcome.StatusCode ?? 0)));
         if (outcome.IsSuccess)
         {
@@ -114,7 +115,7 @@ internal sealed class PipelineObserver(string client, BreakwaterMetrics metrics,
     public void StreamInterrupted(string model, int attempt, string? upstreamErrorType, bool connectionBroke, string? requestId)
     {
         var kind = FailureKind.StreamInterrupted;
-        metrics.Failures.Add(1, _clientTag, Tag("model", model), Tag("kind", kind.ToString()));
+        metrics.Failures.Add(1, _clientTag, ModelTag(model), Tag("kind", kind.ToString()));
         Log.StreamInterrupted(logger, model, upstreamErrorType ?? "connection", requestId ?? "-");
         Record(new AttemptRecord
         {
@@ -163,6 +164,8 @@ internal sealed class PipelineObserver(string client, BreakwaterMetrics metrics,
     internal static string Display(string model) => model.Length == 0 ? "(no model)" : model;
 
     private static KeyValuePair<string, object?> Tag(string key, object? value) => new(key, value);
+
+    private KeyValuePair<string, object?> ModelTag(string model) => new("model", labels.Of(model));
 
     private static object BoxedStatus(int status) => (uint)status < (uint)StatusBoxes.Length ? StatusBoxes[status] : status;
 }

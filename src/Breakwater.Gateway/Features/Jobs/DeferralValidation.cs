@@ -31,6 +31,11 @@ internal static class DeferralValidation
             }
         }
 
+        if (d.KeyCertificatePath.Length > 0 && !File.Exists(Breakwater.Telemetry.Journal.JournalOptions.Expand(d.KeyCertificatePath)))
+        {
+            problems.Add($"Breakwater:Deferral:KeyCertificatePath names no file (is '{d.KeyCertificatePath}').");
+        }
+
         if (d.MaxDeadline <= TimeSpan.Zero)
         {
             problems.Add($"Breakwater:Deferral:MaxDeadline must be positive (is {d.MaxDeadline}).");

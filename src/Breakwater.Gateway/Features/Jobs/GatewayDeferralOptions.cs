@@ -9,6 +9,22 @@ public sealed class GatewayDeferralOptions
     /// <summary>The job database; Data Protection keys are kept in <c>jobs-keys</c> next to it. Default <c>~/.breakwater/jobs.db</c>.</summary>
     public string Path { get; set; } = System.IO.Path.Combine("~", ".breakwater", "jobs.db");
 
+    /// <summary>
+    /// The folder of the Data Protection keys that encrypt a pass-through caller's credential while its job waits
+    /// (for example a secret mount). Default empty: <c>jobs-keys</c> next to <see cref="Path"/>.
+    /// </summary>
+    public string KeysPath { get; set; } = "";
+
+    /// <summary>
+    /// A PKCS#12 (<c>.pfx</c>) certificate with its private key that encrypts those keys at rest (for example from a
+    /// secret store, mounted as a file). Default empty: on Windows the keys are encrypted with DPAPI, elsewhere they
+    /// are stored unencrypted, in files only the gateway's user can read (0600, folder 0700).
+    /// </summary>
+    public string KeyCertificatePath { get; set; } = "";
+
+    /// <summary>The password of <see cref="KeyCertificatePath"/>, best given as <c>BREAKWATER__Breakwater__Deferral__KeyCertificatePassword</c>. Default empty.</summary>
+    public string KeyCertificatePassword { get; set; } = "";
+
     /// <summary>The longest deadline a caller may ask for. Default 24 hours.</summary>
     public TimeSpan MaxDeadline { get; set; } = TimeSpan.FromHours(24);
 
@@ -41,4 +57,8 @@ public sealed class GatewayDeferralOptions
     public TimeSpan Retention { get; set; } = TimeSpan.FromDays(7);
 
     internal string FullPath => Breakwater.Telemetry.Journal.JournalOptions.Expand(Path);
+
+    internal string FullKeysPath => KeysPath.Length > 0
+        ? Breakwater.Telemetry.Journal.JournalOptions.Expand(KeysPath)
+        : System.IO.Path.Combine(System.IO.Path.GetDirectoryName(FullPath) ?? ".", "jobs-keys");
 }

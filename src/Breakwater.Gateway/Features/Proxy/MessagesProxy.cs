@@ -34,7 +34,8 @@ internal sealed class MessagesProxy
         _logger = logger;
     }
 
-    public async Task HandleAsync(HttpContext context)
+    /// <summary>Serves one request for <paramref name="route"/>; the upstream always sees that route's exact path.</summary>
+    public async Task HandleAsync(HttpContext context, MessagesRoute route)
     {
         var request = context.Request;
         var cancellation = context.RequestAborted;
@@ -78,6 +79,12 @@ internal sealed class MessagesProxy
             return;
         }
 
+        if (ModelNameCheck.Problem(parsed?.Model, _options.MaxModelNameLength) is { } modelProblem)
+        {
+            await RejectAsync(context, StatusCodes.Status400BadRequest, AnthropicErrorTypes.InvalidRequest, modelProblem);
+            return;
+        }
+
         var defer = _deferral?.Check(request, body) ?? DeferralCheck.None;
         if (defer.Problem is { } deferProblem)
         {
@@ -90,7 +97,7 @@ internal sealed class MessagesProxy
             return;
         }
 
-        var target = Target(request);
+        var target = Target(request, route);
         if (target is null)
         {
             await RejectAsync(context, StatusCodes.Status400BadRequest, AnthropicErrorTypes.InvalidRequest, "The request path is not valid.");
@@ -183,28 +190,21 @@ internal sealed class MessagesProxy
     }
 
     /// <summary>
-    /// The upstream URI. The two route paths without a query (nearly every call) are built once: a <see cref="Uri"/>
-    /// is immutable, and parsing one per request was a visible share of the gateway's allocations.
+    /// The upstream URI: the route's exact path (whatever spelling the client used) and the query. The two paths
+    /// without a query (nearly every call) are built once: a <see cref="Uri"/> is immutable, and parsing one per
+    /// request was a visible share of the gateway's allocations.
     /// </summary>
-    private Uri? Target(HttpRequest request)
+    private Uri? Target(HttpRequest request, MessagesRoute route)
     {
+        var path = MessagesPaths.Canonical(route);
         if (request.QueryString.HasValue)
         {
-            return UpstreamRequests.TargetUri(_upstream.BaseAddress, request);
+            return UpstreamRequests.TargetUri(_upstream.BaseAddress, path, request.QueryString);
         }
 
-        var path = request.Path.Value;
-        if (string.Equals(path, "/v1/messages", StringComparison.Ordinal))
-        {
-            return _messagesTarget ??= UpstreamRequests.TargetUri(_upstream.BaseAddress, request);
-        }
-
-        if (string.Equals(path, "/v1/messages/count_tokens", StringComparison.Ordinal))
-        {
-            return _countTokensTarget ??= UpstreamRequests.TargetUri(_upstream.BaseAddress, request);
-        }
-
-        return UpstreamRequests.TargetUri(_upstream.BaseAddress, request);
+        return route == MessagesRoute.CountTokens
+            ? _countTokensTarget ??= UpstreamRequests.TargetUri(_upstream.BaseAddress, path, QueryString.Empty)
+            : _messagesTarget ??= UpstreamRequests.TargetUri(_upstream.BaseAddress, path, QueryString.Empty);
     }
 
     /// <summary>The SDKs announce their own timeout in <c>x-stainless-timeout</c> (seconds); past it they have stopped listening.</summary>

@@ -10,11 +10,14 @@ namespace Breakwater.Gateway.Features.Proxy;
 internal static class UpstreamRequests
 {
     /// <summary>The upstream URI, or <c>null</c> when the path would leave the configured upstream.</summary>
-    public static Uri? TargetUri(Uri baseAddress, HttpRequest request)
+    public static Uri? TargetUri(Uri baseAddress, HttpRequest request) => TargetUri(baseAddress, request.Path, request.QueryString);
+
+    /// <summary>The upstream URI of <paramref name="path"/> and <paramref name="query"/>, or <c>null</c> when it would leave the configured upstream.</summary>
+    public static Uri? TargetUri(Uri baseAddress, PathString path, QueryString query)
     {
         // The base ends in '/', the path starts with one: join without doubling so a path prefix in the base is kept.
-        var path = request.Path.ToUriComponent().TrimStart('/');
-        if (!Uri.TryCreate(baseAddress.AbsoluteUri + path + request.QueryString.ToUriComponent(), UriKind.Absolute, out var uri))
+        var relative = path.ToUriComponent().TrimStart('/');
+        if (!Uri.TryCreate(baseAddress.AbsoluteUri + relative + query.ToUriComponent(), UriKind.Absolute, out var uri))
         {
             return null;
         }
