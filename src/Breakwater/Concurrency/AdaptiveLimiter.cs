@@ -24,6 +24,7 @@ internal sealed class AdaptiveLimiter
     private double _limit;
     private int _inFlight;
     private long _lastDecrease = long.MinValue;
+    private long _prevDecrease = long.MinValue;
     private long _lastOverload = long.MinValue;
     private long _lastProbe = long.MinValue;
     private long _queuedSince = long.MinValue;
@@ -168,6 +169,7 @@ internal sealed class AdaptiveLimiter
                         // Shrink from what was really in flight (this attempt included), not from a limit that was
                         // never reached; never below the floor, so work still goes through.
                         _limit = Math.Max(_options.MinLimit, Math.Min(_limit, _inFlight + 1) * _options.DecreaseFactor);
+                        _prevDecrease = _lastDecrease;
                         _lastDecrease = now;
                     }
 
@@ -198,7 +200,7 @@ internal sealed class AdaptiveLimiter
         if (_queue.Count > 0 && _limit < _options.MaxLimit && _inFlight >= (int)_limit)
         {
             var since = Math.Max(Math.Max(_lastOverload, _lastProbe), _queuedSince);
-            if (since != long.MinValue && _time.GetElapsedTime(since, now) >= _options.ProbeInterval)
+            if (IsolatedLocked() && since != long.MinValue && _time.GetElapsedTime(since, now) >= _options.ProbeInterval)
             {
                 // Probe: as many more as are waiting, at most doubling; an overload on the way shrinks it again.
                 _limit = Math.Min(_options.MaxLimit, _limit + Math.Max(1, Math.Min(_limit, _queue.Count)));
@@ -218,6 +220,15 @@ internal sealed class AdaptiveLimiter
         return wake;
     }
 
+    /// <summary>
+    /// The last decrease stood alone (none within <see cref="ConcurrencyOptions.RecoveryInterval"/> before it, or none
+    /// at all): a passing storm, after which waiting calls may probe. While decreases keep coming (a sustained incident)
+    /// only successes grow the limit: probing then only adds load to an upstream that keeps refusing, and in the
+    /// simulator's metastable scenario it kept the upstream from ever recovering.
+    /// </summary>
+    private bool IsolatedLocked() =>
+        _prevDecrease == long.MinValue || _time.GetElapsedTime(_prevDecrease, _lastDecrease) >= _options.RecoveryInterval;
+
     /// <summary>How long since the last overload signal (forever when there was none).</summary>
     private TimeSpan Quiet(long now) =>
         _lastOverload == long.MinValue ? TimeSpan.MaxValue : _time.GetElapsedTime(_lastOverload, now);
@@ -225,7 +236,7 @@ internal sealed class AdaptiveLimiter
     /// <summary>While calls wait under a limit below the ceiling, wake up when the next probe step is due (one timer, re-armed).</summary>
     private void ScheduleProbeLocked(long now)
     {
-        if (_queue.Count == 0 || _limit >= _options.MaxLimit)
+        if (_queue.Count == 0 || _limit >= _options.MaxLimit || !IsolatedLocked())
         {
             return;
         }

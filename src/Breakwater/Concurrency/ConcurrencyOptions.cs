@@ -17,9 +17,13 @@ public sealed class ConcurrencyOptions
     [Range(1, 100_000)]
     public int InitialLimit { get; set; } = 4096;
 
-    /// <summary>The floor no overload takes the limit below, so work still goes through (one call meeting a storm at idle leaves room for others). Default 4.</summary>
+    /// <summary>
+    /// The floor no overload takes the limit below. Default 1, right for a client whose own concurrency is a few calls;
+    /// the gateway, one client for all its callers, defaults to 4 so that one call meeting a storm at idle leaves room
+    /// for others.
+    /// </summary>
     [Range(1, 100_000)]
-    public int MinLimit { get; set; } = 4;
+    public int MinLimit { get; set; } = 1;
 
     /// <summary>The ceiling. Default 16,384.</summary>
     [Range(1, 1_000_000)]
@@ -34,11 +38,13 @@ public sealed class ConcurrencyOptions
     public int MaxQueue { get; set; } = 1000;
 
     /// <summary>
-    /// While calls wait for a slot, how long without an overload signal (since the last one, the last probe, or the
-    /// first call starting to wait) before the limit probes upward by as many as wait, at most doubling. Repeats each
-    /// interval until nothing waits; an overload meanwhile shrinks it again. Default 1 s.
+    /// While calls wait for a slot after an isolated decrease (no other decrease within <see cref="RecoveryInterval"/>
+    /// before it), how long without an overload signal (since it, the last probe step, or the first call starting to
+    /// wait) before the limit probes upward by as many as wait, at most doubling. Repeats each interval until nothing
+    /// waits; an overload meanwhile shrinks it again. During a sustained incident (decreases keep coming) the limit grows
+    /// only on successes, so probing never adds load to an upstream that keeps refusing. Default 10 s.
     /// </summary>
-    public TimeSpan ProbeInterval { get; set; } = TimeSpan.FromSeconds(1);
+    public TimeSpan ProbeInterval { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>With nothing waiting, how long without an overload signal before a shrunk limit is back at <see cref="InitialLimit"/>, whether or not traffic came. Default 30 s.</summary>
     public TimeSpan RecoveryInterval { get; set; } = TimeSpan.FromSeconds(30);
