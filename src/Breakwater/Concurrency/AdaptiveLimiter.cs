@@ -160,10 +160,10 @@ internal sealed class AdaptiveLimiter
                 case LimitSignal.Overload:
                     _lastOverload = now;
 
-                    // One storm, one decrease: not for an attempt that started before the last one (it was sent under
+                    // One storm, one decrease: not for an attempt that started before the last one, or at its instant (sent under
                     // the old limit), nor twice within a second.
                     var sameStorm = _lastDecrease != long.MinValue
-                        && (acquiredAt < _lastDecrease || _time.GetElapsedTime(_lastDecrease, now) < DecreaseSpacing);
+                        && (acquiredAt <= _lastDecrease || _time.GetElapsedTime(_lastDecrease, now) < DecreaseSpacing);
                     if (!sameStorm)
                     {
                         // Shrink from what was really in flight (this attempt included), not from a limit that was
