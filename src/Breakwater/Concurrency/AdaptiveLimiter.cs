@@ -6,8 +6,8 @@ namespace Breakwater.Concurrency;
 /// and shrinking it would hold nothing back), never below <see cref="ConcurrencyOptions.MinLimit"/>, and once per
 /// storm: a signal from an attempt that started before the last decrease, or within a second of it, is the same storm
 /// (as TCP shrinks once per round trip). It grows on successes (by 1 while calls wait, by 1/limit otherwise) and with
-/// time: while calls wait and no overload arrived for <see cref="ConcurrencyOptions.ProbeInterval"/>, it probes upward
-/// (by the number waiting, at most doubling, each interval); with nothing waiting and no overload for
+/// time: while calls wait after an isolated decrease and no overload arrived for <see cref="ConcurrencyOptions.ProbeInterval"/>,
+/// it probes upward (by 1, 2, 4… slots per interval, never more than wait); with nothing waiting and no overload for
 /// <see cref="ConcurrencyOptions.RecoveryInterval"/>, it is back at <see cref="ConcurrencyOptions.InitialLimit"/>. The
 /// time rules are applied whenever the limiter is used or read, and by one timer while calls wait, so a limit shrunk
 /// by one storm never outlives it for lack of traffic. Waiters are completed where the slot is freed (no thread hop),
@@ -27,6 +27,7 @@ internal sealed class AdaptiveLimiter
     private long _prevDecrease = long.MinValue;
     private long _lastOverload = long.MinValue;
     private long _lastProbe = long.MinValue;
+    private double _probeStep = 1;
     private long _queuedSince = long.MinValue;
     private long _lastWaitTicks = long.MinValue;
     private ITimer? _probeTimer;
@@ -159,6 +160,7 @@ internal sealed class AdaptiveLimiter
                     break;
                 case LimitSignal.Overload:
                     _lastOverload = now;
+                    _probeStep = 1;
 
                     // One storm, one decrease: not for an attempt that started before the last one, or at its instant (sent under
                     // the old limit), nor twice within a second.
@@ -202,8 +204,10 @@ internal sealed class AdaptiveLimiter
             var since = Math.Max(Math.Max(_lastOverload, _lastProbe), _queuedSince);
             if (IsolatedLocked() && since != long.MinValue && _time.GetElapsedTime(since, now) >= _options.ProbeInterval)
             {
-                // Probe: as many more as are waiting, at most doubling; an overload on the way shrinks it again.
-                _limit = Math.Min(_options.MaxLimit, _limit + Math.Max(1, Math.Min(_limit, _queue.Count)));
+                // Probe: one more slot, then two, four… (slow start) while no overload comes back, never more than
+                // are waiting; an overload on the way shrinks the limit again and starts the steps from one.
+                _limit = Math.Min(_options.MaxLimit, _limit + Math.Max(1, Math.Min(_probeStep, _queue.Count)));
+                _probeStep = Math.Min(_options.MaxLimit, _probeStep * 2);
                 _lastProbe = now;
             }
         }

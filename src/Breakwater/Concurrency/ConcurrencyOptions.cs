@@ -40,11 +40,11 @@ public sealed class ConcurrencyOptions
     /// <summary>
     /// While calls wait for a slot after an isolated decrease (no other decrease within <see cref="RecoveryInterval"/>
     /// before it), how long without an overload signal (since it, the last probe step, or the first call starting to
-    /// wait) before the limit probes upward by as many as wait, at most doubling. Repeats each interval until nothing
-    /// waits; an overload meanwhile shrinks it again. During a sustained incident (decreases keep coming) the limit grows
-    /// only on successes, so probing never adds load to an upstream that keeps refusing. Default 10 s.
+    /// wait) before the limit probes upward: by one slot, then two, four… each interval while no overload comes back
+    /// (never more than wait), until nothing waits; an overload meanwhile shrinks it again and starts the steps from one. During a sustained incident (decreases keep coming) the limit grows
+    /// only on successes, so probing never adds load to an upstream that keeps refusing. Default 20 s.
     /// </summary>
-    public TimeSpan ProbeInterval { get; set; } = TimeSpan.FromSeconds(10);
+    public TimeSpan ProbeInterval { get; set; } = TimeSpan.FromSeconds(20);
 
     /// <summary>With nothing waiting, how long without an overload signal before a shrunk limit is back at <see cref="InitialLimit"/>, whether or not traffic came. Default 30 s.</summary>
     public TimeSpan RecoveryInterval { get; set; } = TimeSpan.FromSeconds(30);

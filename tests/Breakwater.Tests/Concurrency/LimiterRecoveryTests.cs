@@ -82,7 +82,7 @@ public sealed class LimiterRecoveryTests
     }
 
     [Fact]
-    public async Task ThreeLongStreamsAndOne529_WaitersGetSlotsAfterOneProbeIntervalWithoutAnyRelease()
+    public async Task ThreeLongStreamsAndOne529_WaitersGetSlotsWithinThreeProbeIntervalsWithoutAnyRelease()
     {
         var (sut, time) = CreateSut(min: 4);
         var streams = new[] { await Take(sut), await Take(sut), await Take(sut) };
@@ -94,15 +94,22 @@ public sealed class LimiterRecoveryTests
         var waiting = Enumerable.Range(0, 5).Select(_ => sut.AcquireAsync(Long, CancellationToken.None)).ToArray();
         Assert.All(waiting, w => Assert.False(w.IsCompleted));
 
-        // The streams keep going and nothing is released: the probe timer alone lets the waiters in.
+        // The streams keep going and nothing is released: the probe timer alone lets the waiters in, one slot, then
+        // two, then the rest (slow start, never more than wait).
         time.Advance(Probe - TimeSpan.FromMilliseconds(1));
         Assert.All(waiting, w => Assert.False(w.IsCompleted));
         time.Advance(TimeSpan.FromMilliseconds(1));
-        Assert.Equal(4, waiting.Count(w => w.IsCompletedSuccessfully));
-        Assert.Equal(8, sut.Limit);
+        Assert.Equal(1, waiting.Count(w => w.IsCompletedSuccessfully));
+        Assert.Equal(5, sut.Limit);
+        time.Advance(Probe);
+        Assert.Equal(3, waiting.Count(w => w.IsCompletedSuccessfully));
+        Assert.Equal(7, sut.Limit);
         time.Advance(Probe);
         Assert.All(waiting, w => Assert.True(w.IsCompletedSuccessfully));
         Assert.Equal(0, sut.Queued);
+
+        // Nothing waits any more and the overload is a recovery interval (30 s) old: back at the start.
+        Assert.Equal(4096, sut.Limit);
 
         foreach (var l in streams.Append(first))
         {

@@ -60,7 +60,7 @@ public sealed class ConcurrencyRecoveryTests
     }
 
     [Fact]
-    public async Task ThreeLongStreamsAndOne529_LaterCallsWaitAtMostOneProbeIntervalAndNoneGetsALocal529()
+    public async Task ThreeLongStreamsAndOne529_LaterCallsGetInWithinThreeProbeIntervalsAndNoneGetsALocal529()
     {
         var time = NewTime();
         await using var sut = await GatewayHarness.StartAsync(time: time);
@@ -93,8 +93,13 @@ public sealed class ConcurrencyRecoveryTests
         await WaitUntil(() => Limiter(sut).Queued == 4);
         Assert.Equal(3 + 2 + 1, sut.Upstream.Requests.Count);
 
-        // With nothing released and no further overload, one probe interval lets them all in.
-        time.Advance(TimeSpan.FromSeconds(10));
+        // With nothing released and no further overload, probing lets them in: one slot after 20 s, two more after
+        // 40 s, the last after 60 s. None is refused meanwhile.
+        time.Advance(TimeSpan.FromSeconds(20));
+        await WaitUntil(() => Limiter(sut).Queued == 3);
+        time.Advance(TimeSpan.FromSeconds(20));
+        await WaitUntil(() => Limiter(sut).Queued == 1);
+        time.Advance(TimeSpan.FromSeconds(20));
         foreach (var call in later)
         {
             using var response = await call.WaitAsync(Bound);
