@@ -95,9 +95,13 @@ public sealed class GatewayOptions
     [Required]
     public GatewayAuthOptions Auth { get; set; } = new();
 
-    /// <summary>The pipeline (retry plans, budget, deadlines, hold-back); the section <c>Breakwater</c>. Its <c>Name</c> defaults to <c>gateway</c> here.</summary>
+    /// <summary>
+    /// The pipeline (retry plans, budget, deadlines, hold-back); the section <c>Breakwater</c>. Its <c>Name</c> defaults
+    /// to <c>gateway</c> here, and <c>Concurrency:MinLimit</c> to 4: the gateway is one client for all its callers, so
+    /// one call meeting a storm at idle must not leave the limit at a single slot.
+    /// </summary>
     [Required]
-    public BreakwaterOptions Breakwater { get; set; } = new() { Name = "gateway" };
+    public BreakwaterOptions Breakwater { get; set; } = new() { Name = "gateway", Concurrency = { MinLimit = 4 } };
 
     /// <summary>The incident journal, bound from <c>Breakwater:Journal</c> (next to the pipeline's settings). On by default.</summary>
     [Required]

@@ -33,7 +33,8 @@ internal sealed class DeferralAdmission
     }
 
     /// <summary>
-    /// How many more jobs the model takes now: none while its breaker is not closed, while the throttle still rejects,
+    /// How many more jobs the model takes now: none while its breaker is open (one, as the probe, once its break is over
+    /// and nothing of the model is in flight), while the throttle still rejects,
     /// or within <see cref="DeferralWorkerOptions.QuietPeriod"/> of its last overload signal ("healthy again"); else what
     /// is left of its adaptive concurrency limit after live traffic (live calls come first, so nothing while calls queue).
     /// </summary>
@@ -42,7 +43,7 @@ internal sealed class DeferralAdmission
     /// <summary>As <see cref="Headroom(ModelHealth, DateTimeOffset)"/>, with the quiet period <paramref name="quiet"/> (a job's own, see <see cref="DeferralWorkerOptions.QuietPeriodFor"/>).</summary>
     public int Headroom(ModelHealth h, DateTimeOffset now, TimeSpan quiet)
     {
-        if (h.State is not BreakerState.Closed || h.ThrottleProbability > 0 || h.Queued > 0)
+        if (h.State is not (BreakerState.Closed or BreakerState.HalfOpen) || h.ThrottleProbability > 0 || h.Queued > 0)
         {
             return 0;
         }
@@ -52,6 +53,13 @@ internal sealed class DeferralAdmission
             || (h.LastLimitWaitAt is { } wait && now - wait < quiet))
         {
             return 0;
+        }
+
+        // A break that is over, with no live call to try it: one job is the half-open probe (its answer closes the
+        // breaker or opens it again), and only when nothing else of the model is in flight.
+        if (h.State is BreakerState.HalfOpen)
+        {
+            return h.InFlight == 0 ? 1 : 0;
         }
 
         // Jobs only fill the limit up to a share of it: the rest stays free for live calls arriving meanwhile. A small
@@ -75,7 +83,7 @@ internal sealed class DeferralAdmission
                 continue;
             }
 
-            if (h.State is not BreakerState.Closed)
+            if (h.State is not (BreakerState.Closed or BreakerState.HalfOpen))
             {
                 return $"the platform stayed overloaded: {model}'s circuit breaker was still {h.Breaker}";
             }

@@ -10,7 +10,9 @@ namespace Breakwater.Deferral;
 /// Drains an <see cref="IDeferredJobStore"/>: earliest deadline first, at most <see cref="DeferralWorkerOptions.MaxInFlight"/>
 /// jobs at once, through an invoker (normally backed by a <see cref="BreakwaterHandler"/>). A model's jobs wait until it
 /// is healthy again (breaker closed, throttle not rejecting, no overload signal for <see cref="DeferralWorkerOptions.QuietPeriod"/>)
-/// and then go at the pace its adaptive concurrency limit leaves free after live traffic: live calls come first.
+/// and then go at the pace its adaptive concurrency limit leaves free after live traffic: live calls come first. A
+/// breaker whose break is over reads half-open even with no live traffic to try it; then one job is sent as the probe,
+/// and its answer closes the breaker (the rest follow, slow start) or opens it again.
 /// A 2xx becomes succeeded and any other final answer (a 4xx other than 408/429) failed, both with the response
 /// exactly as returned; overloads, 5xx and transport errors put the job back with its last error, and a job still
 /// queued at its deadline becomes expired. On <see cref="StartAsync"/>, jobs left running by a crash are queued again:

@@ -76,8 +76,24 @@ internal sealed class ModelBreaker<TResult>
         }
     }
 
-    /// <summary>Polly's state (closed when the breaker is disabled).</summary>
-    public CircuitState State => _options.Enabled ? _state.CircuitState : CircuitState.Closed;
+    /// <summary>
+    /// Polly's state (closed when the breaker is disabled), except that an open breaker whose break is over reads
+    /// half-open: Polly itself moves on only inside an execution, so without live traffic it would read open forever.
+    /// The next call through it (a live call, or a deferred job the worker sends as the probe) is the half-open trial.
+    /// </summary>
+    public CircuitState State
+    {
+        get
+        {
+            if (!_options.Enabled)
+            {
+                return CircuitState.Closed;
+            }
+
+            var state = _state.CircuitState;
+            return state == CircuitState.Open && !IsOpen ? CircuitState.HalfOpen : state;
+        }
+    }
 
     /// <summary>Called after every execution through <see cref="Pipeline"/>: when it is open, remember when its break ends.</summary>
     public void AfterExecution()

@@ -105,7 +105,11 @@ internal sealed class AttemptRunner(BreakwaterOptions options, TimeProvider time
             catch (OperationCanceledException ex) when (timeoutSource.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
             {
                 request.Dispose();
-                throw new TimeoutException($"No answer within the attempt timeout of {timeout.TotalSeconds:0.###} s.", ex);
+                // Cut off by the call's own deadline rather than the attempt timeout: the caller stopped waiting, which
+                // says nothing about the upstream's capacity (no overload signal, see ModelState.SignalOf).
+                throw remaining < options.AttemptTimeout
+                    ? new CallerDeadlineException($"No answer before the call's deadline ({timeout.TotalSeconds:0.###} s were left of it).", ex)
+                    : new TimeoutException($"No answer within the attempt timeout of {timeout.TotalSeconds:0.###} s.", ex);
             }
             catch
             {

@@ -146,6 +146,11 @@ public sealed class BreakwaterOptions
             problems.Add($"Breakwater:Concurrency:MinLimit ({Concurrency.MinLimit}) must not exceed MaxLimit ({Concurrency.MaxLimit}).");
         }
 
+        if (Concurrency.ProbeInterval < TimeSpan.FromMilliseconds(10) || Concurrency.RecoveryInterval < TimeSpan.FromMilliseconds(10))
+        {
+            problems.Add("Breakwater:Concurrency:ProbeInterval and RecoveryInterval must be at least 10 ms.");
+        }
+
         if (CircuitBreaker.SamplingDuration < TimeSpan.FromMilliseconds(500) || CircuitBreaker.BreakDuration < TimeSpan.FromMilliseconds(500))
         {
             problems.Add("Breakwater:CircuitBreaker:SamplingDuration and BreakDuration must be at least 0.5 s.");

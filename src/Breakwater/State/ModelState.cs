@@ -24,7 +24,7 @@ internal sealed class ModelState : IModelGate
 
         // Only capacity problems open a model's breaker; a 429 is the key's quota, a 400 the caller's request.
         Breaker = new ModelBreaker<AttemptResult>(options.CircuitBreaker, client.Time, static outcome =>
-            outcome.Result?.Outcome.IsOverloadSignal == true || outcome.Exception is TimeoutException);
+            outcome.Result?.Outcome.IsOverloadSignal == true || outcome.Exception is TimeoutException and not CallerDeadlineException);
     }
 
     public string Model { get; }
@@ -69,10 +69,16 @@ internal sealed class ModelState : IModelGate
 
     /// <summary>
     /// Feeds the throttle and the overload clock from one attempt's outcome (the limit is fed when its lease is
-    /// released). An attempt timeout counts as an overload: the model did not answer in time.
+    /// released). An attempt timeout counts as an overload: the model did not answer in time. An attempt cut off by the
+    /// call's own deadline counts for nothing: the caller stopped waiting.
     /// </summary>
     public void Observe(Outcome outcome)
     {
+        if (IsCallerDeadline(outcome))
+        {
+            return;
+        }
+
         var overloaded = outcome.IsOverloadSignal || outcome.Kind == FailureKind.AttemptTimeout;
         Throttle.Record(accepted: !overloaded);
         if (overloaded)
@@ -85,8 +91,12 @@ internal sealed class ModelState : IModelGate
     public static LimitSignal SignalOf(Outcome outcome) => outcome.Kind switch
     {
         FailureKind.None => LimitSignal.Success,
+        _ when IsCallerDeadline(outcome) => LimitSignal.Neutral,
         FailureKind.AttemptTimeout => LimitSignal.Overload,
         _ when outcome.IsOverloadSignal => LimitSignal.Overload,
         _ => LimitSignal.Neutral,
     };
+
+    /// <summary>The attempt ended because the call's own deadline did, not because the upstream was slow.</summary>
+    public static bool IsCallerDeadline(Outcome outcome) => outcome.Exception is CallerDeadlineException;
 }

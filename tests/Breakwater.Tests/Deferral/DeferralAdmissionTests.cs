@@ -26,11 +26,20 @@ public sealed class DeferralAdmissionTests
 
     [Theory]
     [InlineData("open")]
-    [InlineData("half-open")]
     [InlineData("isolated")]
-    public void Headroom_BreakerNotClosed_None(string breaker)
+    public void Headroom_BreakerOpen_None(string breaker)
     {
         Assert.Equal(0, Sut.Headroom(Health(breaker), Now));
+    }
+
+    [Fact]
+    public void Headroom_BreakOverAndNothingInFlight_OneJobAsTheProbe()
+    {
+        Assert.Equal(1, Sut.Headroom(Health("half-open", limit: 20), Now));
+
+        // The probe (or a live call) is out: nothing more until it has closed the breaker.
+        Assert.Equal(0, Sut.Headroom(Health("half-open", limit: 20, inFlight: 1), Now));
+        Assert.Equal(0, Sut.Headroom(Health("half-open", limit: 20, queued: 1), Now));
     }
 
     [Fact]

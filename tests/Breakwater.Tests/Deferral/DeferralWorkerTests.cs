@@ -421,7 +421,7 @@ public sealed class DeferralWorkerTests : IAsyncDisposable
         var full = await Enqueue(TimeSpan.FromMinutes(1), model: "m-full");
         var ok = await Enqueue(TimeSpan.FromMinutes(2), model: "m-ok");
         var probing = await Enqueue(TimeSpan.FromMinutes(1), model: "m-probing");
-        _health = [Health("m-open", "open"), Health("m-full", "closed", limit: 2, inFlight: 2), Health("m-probing", "half-open"), Health("m-ok", "closed")];
+        _health = [Health("m-open", "open"), Health("m-full", "closed", limit: 2, inFlight: 2), Health("m-probing", "half-open", inFlight: 1), Health("m-ok", "closed")];
 
         var started = await sut.RunOnceAsync();
         await sut.WhenIdleAsync();
@@ -432,7 +432,7 @@ public sealed class DeferralWorkerTests : IAsyncDisposable
         Assert.Equal(DeferredJobState.Queued, (await _store.GetAsync("key_a", full))!.State);
         Assert.Equal(DeferredJobState.Queued, (await _store.GetAsync("key_a", probing))!.State);
 
-        _health = [Health("m-open", "closed"), Health("m-full", "closed", limit: 2, inFlight: 2), Health("m-probing", "half-open")];
+        _health = [Health("m-open", "closed"), Health("m-full", "closed", limit: 2, inFlight: 2), Health("m-probing", "half-open", inFlight: 1)];
         await sut.RunOnceAsync();
         await sut.WhenIdleAsync();
         Assert.Equal(DeferredJobState.Succeeded, (await _store.GetAsync("key_a", blocked))!.State);
