@@ -63,7 +63,15 @@ public sealed class ConcurrencyRecoveryTests
     public async Task ThreeLongStreamsAndOne529_LaterCallsGetInWithinThreeProbeIntervalsAndNoneGetsALocal529()
     {
         var time = NewTime();
-        await using var sut = await GatewayHarness.StartAsync(time: time);
+        // The limiter alone: the held streams must not be ended by the body idle timeout when the clock jumps, and the
+        // waiting streaming calls must not be answered early by keep-alive (StreamTimeoutTests covers both).
+        await using var sut = await GatewayHarness.StartAsync(
+            o =>
+            {
+                o.StreamKeepAlive = TimeSpan.Zero;
+                o.Breakwater.BodyIdleTimeout = TimeSpan.Zero;
+            },
+            time);
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         sut.Upstream.Enqueue(FakeUpstream.Stream(release), FakeUpstream.Stream(release), FakeUpstream.Stream(release));
         var streams = new List<HttpResponseMessage>();
