@@ -65,6 +65,9 @@ internal sealed class ChildProcess : IDisposable
         return (child, address);
     }
 
+    /// <summary>Waits for the child's <c>LISTENING</c> line (bounded).</summary>
+    public Task<Uri> ListeningAsync(TimeSpan timeout) => _listening.Task.WaitAsync(timeout);
+
     /// <summary>Resident set size from /proc/&lt;pid&gt;/status, in bytes (the whole tree for npx-style launchers is not summed).</summary>
     public long RssBytes() => ReadRss(Pid);
 
