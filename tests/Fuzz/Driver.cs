@@ -61,7 +61,8 @@ internal static class Driver
             Directory.CreateDirectory(artifacts);
             var path = Path.Combine(artifacts, string.Create(CultureInfo.InvariantCulture, $"{target.Name}-seed{seed}-input{index}.bin"));
             File.WriteAllBytes(path, input);
-            var frame = ex.StackTrace?.Split('\n').FirstOrDefault()?.Trim() ?? "";
+            // The first frames that are ours (the runtime's own helpers say little about where).
+            var frame = string.Join(" < ", (ex.StackTrace ?? "").Split('\n').Select(l => l.Trim()).Where(l => l.Contains("Breakwater", StringComparison.Ordinal)).Take(3));
             return $"{ex.GetType().Name}: {ex.Message} {frame} (input: {input.Length} bytes in {path})";
         }
     }

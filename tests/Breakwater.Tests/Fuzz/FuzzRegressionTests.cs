@@ -1,0 +1,81 @@
+using System.Net;
+using Breakwater.Pipeline;
+using Breakwater.Tests.TestKit;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Breakwater.Tests.Fuzz;
+
+/// <summary>
+/// Inputs the fuzzer (tests/Fuzz) found that broke something, each kept as a named test after its fix.
+/// Found, both by the target request-body with seed 1: input 89, a <c>model</c> string holding bytes that are not
+/// UTF-8; input 3365, a top-level property name with a lone surrogate escape (<c>"model\udc00"</c>). Either made
+/// <see cref="RequestBody.Parse"/> and <see cref="RequestBody.ParseObject"/> throw InvalidOperationException, so the
+/// library's handler threw for such a body and the gateway answered 500 with an empty body.
+/// </summary>
+public sealed class FuzzRegressionTests
+{
+    // The shape the fuzzer found, reduced: the model's bytes are not UTF-8 (F0 6E: a 4-byte lead followed by ASCII).
+    private static readonly byte[] BrokenModel = [.. "{\"model\":\"claude-so"u8, 0xF0, 0x6E, .. "et-4-5\",\"max_tokens\":64,\"stream\":true,\"messages\":[]}"u8];
+
+    [Fact]
+    public void RequestBodyParse_ModelNotUtf8_ReadsNoModelAndStillSeesStream()
+    {
+        var body = RequestBody.Parse(BrokenModel);
+
+        Assert.Null(body.Model);
+        Assert.Equal(-1, body.ModelValueStart);
+        Assert.True(body.IsStream);
+        Assert.Same(BrokenModel, body.Bytes);
+        // Nothing to splice: a fallback leaves the body as it was.
+        Assert.Same(body, body.WithModel("claude-haiku-4-5"));
+    }
+
+    [Fact]
+    public void RequestBodyParseObject_ModelNotUtf8_IsAProblemNotAnException()
+    {
+        var body = RequestBody.ParseObject(BrokenModel, out var problem);
+
+        Assert.Null(body);
+        Assert.Equal("The request body is not valid JSON: the model is not valid Unicode text.", problem);
+    }
+
+    [Fact]
+    public async Task BreakwaterHandler_ModelNotUtf8_SendsTheBodyUnchangedInsteadOfThrowing()
+    {
+        var time = ScriptedHandler.NewTime();
+        var upstream = new ScriptedHandler(time, _ => Api.Ok("req_ok"));
+        using var handler = new BreakwaterHandler(new BreakwaterOptions(), time, new FixedRandom(0), NullLoggerFactory.Instance) { InnerHandler = upstream };
+        using var invoker = new HttpMessageInvoker(handler, disposeHandler: false);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "https://api.anthropic.com/v1/messages") { Content = new ByteArrayContent(BrokenModel) };
+
+        using var response = await TimeLoop.Run(time, invoker.SendAsync(request, CancellationToken.None), TimeSpan.FromMilliseconds(5));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(BrokenModel, Assert.Single(upstream.Requests).Body);
+    }
+
+    [Theory]
+    [InlineData("{\"model\\udc00\":\"claude-sonnet-4-5\",\"stream\":true}", null)]
+    [InlineData("{\"a\\ud800\":1,\"model\":\"claude-sonnet-4-5\",\"stream\":true}", "claude-sonnet-4-5")]
+    [InlineData("{\"model\":\"claude\\udc00\",\"stream\":true}", null)]
+    public void RequestBodyParse_LoneSurrogateEscape_NoThrowStreamStillRead(string json, string? model)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(json);
+
+        var body = RequestBody.Parse(bytes);
+
+        Assert.Equal(model, body.Model);
+        Assert.True(body.IsStream);
+    }
+
+    [Theory]
+    [InlineData("{\"model\\udc00\":\"claude-sonnet-4-5\"}", "a property name is not valid Unicode")]
+    [InlineData("{\"model\":\"claude\\udc00\"}", "the model is not valid Unicode text")]
+    public void RequestBodyParseObject_LoneSurrogateEscape_IsAProblemNotAnException(string json, string expected)
+    {
+        var body = RequestBody.ParseObject(System.Text.Encoding.UTF8.GetBytes(json), out var problem);
+
+        Assert.Null(body);
+        Assert.Contains(expected, problem, StringComparison.Ordinal);
+    }
+}
