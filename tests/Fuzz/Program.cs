@@ -5,6 +5,7 @@ using Breakwater.Fuzz;
 // afl TARGET: SharpFuzz's AFL entry point (after `sharpfuzz` instrumented Breakwater.dll; see docs/fuzzing.md).
 // libfuzzer TARGET: SharpFuzz's libFuzzer entry point (for libfuzzer-dotnet).
 // repro TARGET FILE: runs one input, prints the finding if any.
+// corpus TARGET DIR: writes the target's samples to DIR (the starting corpus for AFL or libFuzzer).
 // list: the targets and what each checks.
 var command = args.Length > 0 ? args[0] : "run";
 string? Arg(string name)
@@ -40,6 +41,15 @@ switch (command)
         var finding = Driver.Try(Find(args[1]), File.ReadAllBytes(args[2]), 0, Path.Combine(Path.GetTempPath(), "breakwater-fuzz-repro"), 0);
         Console.WriteLine(finding ?? "no finding");
         return finding is null ? 0 : 1;
+    case "corpus" when args.Length > 2:
+        Directory.CreateDirectory(args[2]);
+        var samples = Find(args[1]).Seeds;
+        for (var i = 0; i < samples.Count; i++)
+        {
+            File.WriteAllBytes(Path.Combine(args[2], $"sample{i}.bin"), samples[i]);
+        }
+
+        return 0;
     case "list":
         foreach (var t in Targets.All)
         {
@@ -48,6 +58,6 @@ switch (command)
 
         return 0;
     default:
-        Console.Error.WriteLine("usage: Breakwater.Fuzz run [--seconds N] [--seed S] [--target NAME] [--artifacts DIR] | afl TARGET | libfuzzer TARGET | repro TARGET FILE | list");
+        Console.Error.WriteLine("usage: Breakwater.Fuzz run [--seconds N] [--seed S] [--target NAME] [--artifacts DIR] | afl TARGET | libfuzzer TARGET | repro TARGET FILE | corpus TARGET DIR | list");
         return 2;
 }

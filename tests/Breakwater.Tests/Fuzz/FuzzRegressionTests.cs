@@ -10,7 +10,10 @@ namespace Breakwater.Tests.Fuzz;
 /// Found, both by the target request-body with seed 1: input 89, a <c>model</c> string holding bytes that are not
 /// UTF-8; input 3365, a top-level property name with a lone surrogate escape (<c>"model\udc00"</c>). Either made
 /// <see cref="RequestBody.Parse"/> and <see cref="RequestBody.ParseObject"/> throw InvalidOperationException, so the
-/// library's handler threw for such a body and the gateway answered 500 with an empty body.
+/// library's handler threw for such a body and the gateway answered 500 with an empty body. Target error-body with
+/// seed 2, input 1015: an error body whose property name holds a lone surrogate escape (<c>{"ty\udc00pe":…}</c>) made
+/// <see cref="Breakwater.Anthropic.ErrorBodyParser.Parse(ReadOnlySpan{byte}, bool)"/> throw, so an upstream's error
+/// answer made the handler throw instead of being classified.
 /// </summary>
 public sealed class FuzzRegressionTests
 {
@@ -77,5 +80,37 @@ public sealed class FuzzRegressionTests
 
         Assert.Null(body);
         Assert.Contains(expected, problem, StringComparison.Ordinal);
+    }
+
+    // The error body the fuzzer found (seed 2, input 1015): a lone surrogate escape in the envelope's "type" key.
+    private const string LoneSurrogateErrorBody = "{\"ty\\udc00pe\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"},\"request_id\":\"req_011CSHoEeqs5C35K2UUqR7Fy\"}";
+
+    [Fact]
+    public void ErrorBodyParser_LoneSurrogateEscapeInAName_ReadsTheRestInsteadOfThrowing()
+    {
+        var error = Breakwater.Anthropic.ErrorBodyParser.Parse(System.Text.Encoding.UTF8.GetBytes(LoneSurrogateErrorBody));
+
+        Assert.Equal("overloaded_error", error.Type);
+        Assert.Equal("Overloaded", error.Message);
+        Assert.Equal("req_011CSHoEeqs5C35K2UUqR7Fy", error.RequestId);
+        // The envelope's "type" key is the broken one: the body is not Anthropic-shaped.
+        Assert.False(error.IsAnthropicShaped);
+    }
+
+    [Fact]
+    public async Task BreakwaterHandler_UpstreamErrorBodyWithLoneSurrogateName_ClassifiedAndRetried()
+    {
+        var time = ScriptedHandler.NewTime();
+        var upstream = new ScriptedHandler(time, n => n == 0
+            ? new HttpResponseMessage((HttpStatusCode)529) { Content = new StringContent(LoneSurrogateErrorBody, System.Text.Encoding.UTF8, "application/json") }
+            : Api.Ok("req_ok"));
+        using var handler = new BreakwaterHandler(new BreakwaterOptions(), time, new FixedRandom(0), NullLoggerFactory.Instance) { InnerHandler = upstream };
+        using var invoker = new HttpMessageInvoker(handler, disposeHandler: false);
+        using var request = Api.Request();
+
+        using var response = await TimeLoop.Run(time, invoker.SendAsync(request, CancellationToken.None), TimeSpan.FromMilliseconds(5));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(2, upstream.Requests.Count);
     }
 }
