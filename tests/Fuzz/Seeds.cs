@@ -47,6 +47,11 @@ internal static class Seeds
         "{\"stream\":{\"a\":1},\"model\":\"claude-haiku-4-5\\u0000\",\"system\":\"x\"}",
         "  {\"model\" : \"m\", /* comment */ \"stream\": false, }  ");
 
+    public static IReadOnlyList<byte[]> StatusPages { get; } = Utf8(
+        "{\"page\":{\"id\":\"x\"},\"status\":{\"indicator\":\"major\",\"description\":\"Partial System Outage\"},\"components\":[{\"name\":\"Claude API\",\"status\":\"partial_outage\"},{\"name\":\"claude.ai\",\"status\":\"operational\"}],\"incidents\":[{\"id\":\"inc1\",\"name\":\"Elevated errors on Claude Sonnet\",\"status\":\"investigating\",\"impact\":\"major\",\"created_at\":\"2026-12-03T11:00:00.000Z\",\"updated_at\":\"2026-12-03T11:30:00Z\",\"shortlink\":\"https://stspg.io/x\",\"incident_updates\":[{\"status\":\"investigating\",\"body\":\"We are investigating.\",\"created_at\":\"2026-12-03T11:00:00Z\"}]}]}",
+        "{\"incidents\":[{\"id\":\"inc2\",\"name\":\"Resolved\",\"status\":\"resolved\",\"impact\":\"minor\",\"resolved_at\":\"2026-12-02T10:00:00Z\"}]}",
+        "{\"status\":{\"indicator\":\"none\",\"description\":\"All Systems Operational\"},\"components\":[]}");
+
     public static IReadOnlyList<byte[]> Durations { get; } = Utf8("90s", "30m", "2h", "1d", " 15M ", "3650d", "0s", "-5m", "1.5h", "99999999999d");
 
     private static byte[][] Utf8(params string[] samples) => [.. samples.Select(Encoding.UTF8.GetBytes)];

@@ -2,6 +2,7 @@ using System.Text;
 using Breakwater.Anthropic;
 using Breakwater.Gateway.Features.Jobs;
 using Breakwater.Pipeline;
+using Breakwater.Status;
 
 namespace Breakwater.Fuzz;
 
@@ -22,6 +23,7 @@ internal static class Targets
         new("retry-hints", "RetryHints: retry-after, retry-after-ms, x-should-retry; waits within 0..1 day", RetryHintsTarget, Seeds.RetryHeaders),
         new("rate-limit", "RateLimitSnapshot.From and its reading over anthropic-ratelimit-* / anthropic-priority-* headers", RateLimitTarget, Seeds.RateLimitHeaders),
         new("request-body", "RequestBody.Parse and ParseObject (the body's model and stream); WithModel splices only the model", RequestBodyTarget, Seeds.RequestBodies),
+        new("status-page", "StatusPageParser (summary and incidents of the status page): never throws, unknown when malformed", StatusPageTarget, Seeds.StatusPages),
         new("defer-duration", "DeferDuration (breakwater-defer): null or a positive duration under 10 years", DeferDurationTarget, Seeds.Durations),
     ];
 
@@ -154,6 +156,15 @@ internal static class Targets
             Check(again.Model == "claude-fuzz-\u00e9\"x", "WithModel: the new body does not read back the new model");
             Check(again.IsStream == body.IsStream, "WithModel changed stream");
         }
+    }
+
+    public static void StatusPageTarget(ReadOnlySpan<byte> data)
+    {
+        var bytes = data.ToArray();
+        var summary = StatusPageParser.ParseSummary(bytes, "Claude API", Now);
+        Check(summary.FetchedAt == Now, "summary without its time");
+        var incidents = StatusPageParser.ParseIncidents(bytes, Now);
+        Check(incidents.IsKnown || incidents.Incidents.Count == 0, "unknown incident list with incidents");
     }
 
     public static void DeferDurationTarget(ReadOnlySpan<byte> data)

@@ -13,7 +13,8 @@ namespace Breakwater.Tests.Fuzz;
 /// library's handler threw for such a body and the gateway answered 500 with an empty body. Target error-body with
 /// seed 2, input 1015: an error body whose property name holds a lone surrogate escape (<c>{"ty\udc00pe":…}</c>) made
 /// <see cref="Breakwater.Anthropic.ErrorBodyParser.Parse(ReadOnlySpan{byte}, bool)"/> throw, so an upstream's error
-/// answer made the handler throw instead of being classified.
+/// answer made the handler throw instead of being classified. Target status-page with seed 1, input 61: a byte that is
+/// not UTF-8 inside an incident's date made the status page parse throw (the status page is read from the network).
 /// </summary>
 public sealed class FuzzRegressionTests
 {
@@ -112,5 +113,37 @@ public sealed class FuzzRegressionTests
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(2, upstream.Requests.Count);
+    }
+
+    [Fact]
+    public void StatusPageParser_StringNotUtf8_ReadsTheRestOfThePage()
+    {
+        byte[] json = [.. "{\"status\":{\"indicator\":\"minor\",\"description\":\"Degraded\"},\"incidents\":[{\"id\":\"inc2\",\"name\":\"Elevated errors\",\"status\":\"investigating\",\"impact\":\"minor\",\"created_at\":\"2026-12-0"u8, 0xFF, .. "3T10:00:00Z\"}]}"u8];
+        var now = new DateTimeOffset(2026, 12, 3, 12, 0, 0, TimeSpan.Zero);
+
+        var summary = Breakwater.Status.StatusPageParser.ParseSummary(json, "Claude API", now);
+        var incidents = Breakwater.Status.StatusPageParser.ParseIncidents(json, now);
+
+        Assert.True(summary.IsKnown);
+        Assert.Equal(Breakwater.Status.StatusIndicator.Minor, summary.Indicator);
+        Assert.Equal("Elevated errors", Assert.Single(summary.Incidents).Name);
+        Assert.True(incidents.IsKnown);
+        Assert.Null(Assert.Single(incidents.Incidents).CreatedAt);
+    }
+
+    [Fact]
+    public void StatusPageParser_LoneSurrogateName_UnknownNotAnException()
+    {
+        var json = System.Text.Encoding.UTF8.GetBytes("{\"stat\\udc00us\":{\"indicator\":\"major\"},\"incidents\":[]}");
+        var now = new DateTimeOffset(2026, 12, 3, 12, 0, 0, TimeSpan.Zero);
+
+        var summary = Breakwater.Status.StatusPageParser.ParseSummary(json, "Claude API", now);
+        var incidents = Breakwater.Status.StatusPageParser.ParseIncidents(json, now);
+
+        // The summary looks up "status", which meets the broken name; the incident list finds "incidents" first.
+        Assert.False(summary.IsKnown);
+        Assert.Contains("not valid Unicode", summary.Error, StringComparison.Ordinal);
+        Assert.True(incidents.IsKnown);
+        Assert.Empty(incidents.Incidents);
     }
 }
