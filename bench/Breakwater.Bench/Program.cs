@@ -25,6 +25,6 @@ static int Usage()
 {
     Console.Error.WriteLine("usage: Breakwater.Bench overhead [--duration S] [--warmup S] [--ttfb N] [--streams N] [--json FILE] [--no-portkey] [--portkey-dir DIR]");
     Console.Error.WriteLine("       Breakwater.Bench streams [--streams N] [--hold S] [--calls N] [--config FILE] [--gateway-command CMD] [--json FILE]");
-    Console.Error.WriteLine("       Breakwater.Bench soak [--minutes M] [--stream-workers N] [--deltas N] [--delta-ms MS] [--json-workers N] [--json-pause-ms MS] [--sample S] [--config FILE] [--gateway-command CMD] [--json FILE]");
+    Console.Error.WriteLine("       Breakwater.Bench soak [--minutes M] [--stream-workers N] [--deltas N] [--delta-ms MS] [--json-workers N] [--json-pause-ms MS] [--sample S] [--full-gc-at-end] [--config FILE] [--gateway-command CMD] [--json FILE]");
     return 2;
 }

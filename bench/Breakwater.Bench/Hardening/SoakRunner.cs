@@ -8,7 +8,8 @@ namespace Breakwater.Bench.Hardening;
 /// <summary>
 /// <c>soak</c>: steady mixed traffic through the gateway for <c>--minutes</c> (stream workers, each sending one stream of
 /// <c>--deltas</c> deltas after another, and JSON workers sending short calls with a pause between them), sampling the
-/// gateway's RSS and GC counts every <c>--sample</c> seconds.
+/// gateway's RSS and GC counts every <c>--sample</c> seconds; with <c>--full-gc-at-end</c>, once traffic has stopped, the
+/// gateway's managed heap and RSS after a forced full collection.
 /// </summary>
 internal static class SoakRunner
 {
@@ -136,10 +137,19 @@ internal static class SoakRunner
 
         await stop.CancelAsync();
         await Task.WhenAll(workers.Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default))).WaitAsync(TimeSpan.FromSeconds(30));
+        double? heapMb = null, rssAfterGcMb = null;
+        if (args.Contains("--full-gc-at-end") && !child.HasExited)
+        {
+            // Traffic stopped: a full collection shows what the gateway still holds (a leak stays, garbage goes).
+            heapMb = await child.FullGcHeapAsync() is { } heap ? Math.Round(heap / 1048576.0, 1) : null;
+            rssAfterGcMb = Math.Round(child.RssBytes() / 1048576.0, 1);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"traffic stopped, after a full GC: managed heap {heapMb} MB, RSS {rssAfterGcMb} MB"));
+        }
+
         if (jsonPath is not null)
         {
             await File.WriteAllTextAsync(jsonPath, JsonSerializer.Serialize(
-                new { date = DateTimeOffset.UtcNow.ToString("u", CultureInfo.InvariantCulture), minutes = duration.TotalMinutes, streamWorkers, jsonWorkers, deltas, samples },
+                new { date = DateTimeOffset.UtcNow.ToString("u", CultureInfo.InvariantCulture), minutes = duration.TotalMinutes, streamWorkers, jsonWorkers, deltas, samples, heapAfterFullGcMb = heapMb, rssAfterFullGcMb = rssAfterGcMb },
                 BenchRequests.Json));
         }
 
