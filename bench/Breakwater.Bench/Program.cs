@@ -1,3 +1,4 @@
+using Breakwater.Bench.Hardening;
 using Breakwater.Bench.Overhead;
 using Breakwater.Bench.Servers;
 
@@ -13,6 +14,8 @@ if (command.StartsWith("serve-", StringComparison.Ordinal))
 return command switch
 {
     "overhead" => await OverheadRunner.RunAsync(OverheadOptions.Parse(rest)),
+    "streams" => await StreamsRunner.RunAsync(rest),
+    "soak" => await SoakRunner.RunAsync(rest),
     "serve-yarp" => await YarpForwarderServer.RunAsync(rest),
     "serve-gateway" => await GatewayServer.RunAsync(rest),
     _ => Usage(),
@@ -21,5 +24,7 @@ return command switch
 static int Usage()
 {
     Console.Error.WriteLine("usage: Breakwater.Bench overhead [--duration S] [--warmup S] [--ttfb N] [--streams N] [--json FILE] [--no-portkey] [--portkey-dir DIR]");
+    Console.Error.WriteLine("       Breakwater.Bench streams [--streams N] [--hold S] [--calls N] [--config FILE] [--gateway-command CMD] [--json FILE]");
+    Console.Error.WriteLine("       Breakwater.Bench soak [--minutes M] [--stream-workers N] [--deltas N] [--delta-ms MS] [--json-workers N] [--json-pause-ms MS] [--sample S] [--full-gc-at-end] [--config FILE] [--gateway-command CMD] [--json FILE]");
     return 2;
 }

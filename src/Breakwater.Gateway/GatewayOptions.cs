@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using Breakwater.Gateway.Features.Auth;
 using Breakwater.Gateway.Features.Incidents;
 using Breakwater.Gateway.Features.Jobs;
+using Breakwater.Gateway.Features.Proxy;
 using Microsoft.Extensions.Configuration;
 
 namespace Breakwater.Gateway;
@@ -84,9 +85,30 @@ public sealed class GatewayOptions
     /// <summary>How long a connection attempt to the upstream may take. Default 10 s.</summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Upstream connections kept open at once. Default 1,024.</summary>
-    [Range(1, 100_000)]
-    public int MaxConnectionsPerServer { get; set; } = 1024;
+    /// <summary>
+    /// The most upstream connections open at once for calls that are not streams (JSON Messages calls, count_tokens,
+    /// forwarded routes). 0, the default, sets no cap: the adaptive concurrency limit is the bound. Over HTTP/1.1 every
+    /// call in flight holds a connection, so a cap must exceed <c>Breakwater:Concurrency:MaxLimit</c> or admitted calls
+    /// wait inside the pool (a warning at start says so).
+    /// </summary>
+    [Range(0, int.MaxValue)]
+    public int MaxConnectionsPerServer { get; set; }
+
+    /// <summary>
+    /// The most upstream connections open at once for streaming Messages calls, a pool of their own so that open streams
+    /// never take the connections of short calls. 0, the default, sets no cap. Over HTTP/1.1 each open stream holds a
+    /// connection until it ends: a cap below <c>Breakwater:Concurrency:MaxLimit</c> makes streams past it wait.
+    /// </summary>
+    [Range(0, int.MaxValue)]
+    public int MaxStreamConnections { get; set; }
+
+    /// <summary>
+    /// The HTTP version spoken to the upstream. <see cref="UpstreamHttpVersion.Auto"/> (the default): HTTP/2 over TLS
+    /// when the upstream offers it, HTTP/1.1 otherwise and to a plain <c>http://</c> upstream;
+    /// <see cref="UpstreamHttpVersion.Http11"/>; <see cref="UpstreamHttpVersion.Http2"/>, which over plain http means
+    /// h2c with prior knowledge.
+    /// </summary>
+    public UpstreamHttpVersion UpstreamHttpVersion { get; set; }
 
     /// <summary>How long a pooled upstream connection lives, so DNS changes are picked up. Default 2 minutes.</summary>
     public TimeSpan PooledConnectionLifetime { get; set; } = TimeSpan.FromMinutes(2);

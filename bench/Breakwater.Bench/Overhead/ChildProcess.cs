@@ -10,6 +10,7 @@ internal sealed class ChildProcess : IDisposable
     private readonly TaskCompletionSource<Uri> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<string> _tail = [];
     private TaskCompletionSource<string>? _stats;
+    private TaskCompletionSource<string>? _heap;
 
     private ChildProcess(Process process, string name)
     {
@@ -65,6 +66,9 @@ internal sealed class ChildProcess : IDisposable
         return (child, address);
     }
 
+    /// <summary>Waits for the child's <c>LISTENING</c> line (bounded).</summary>
+    public Task<Uri> ListeningAsync(TimeSpan timeout) => _listening.Task.WaitAsync(timeout);
+
     /// <summary>Resident set size from /proc/&lt;pid&gt;/status, in bytes (the whole tree for npx-style launchers is not summed).</summary>
     public long RssBytes() => ReadRss(Pid);
 
@@ -104,6 +108,24 @@ internal sealed class ChildProcess : IDisposable
         return ProcessSample.FromStatsLine(ProcessCost.ReadCpuTicks(Pid), line);
     }
 
+    /// <summary>Asks a .NET child for a full collection and returns its managed heap afterwards, in bytes (null when it did not answer).</summary>
+    public async Task<long?> FullGcHeapAsync()
+    {
+        var pending = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Volatile.Write(ref _heap, pending);
+        await _process.StandardInput.WriteLineAsync("fullgc");
+        await _process.StandardInput.FlushAsync();
+        try
+        {
+            var line = await pending.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            return long.Parse(line["HEAP ".Length..], CultureInfo.InvariantCulture);
+        }
+        catch (TimeoutException)
+        {
+            return null;
+        }
+    }
+
     public string Tail()
     {
         lock (_tail)
@@ -140,6 +162,12 @@ internal sealed class ChildProcess : IDisposable
         if (line.StartsWith("STATS ", StringComparison.Ordinal))
         {
             Interlocked.Exchange(ref _stats, null)?.TrySetResult(line);
+            return;
+        }
+
+        if (line.StartsWith("HEAP ", StringComparison.Ordinal))
+        {
+            Interlocked.Exchange(ref _heap, null)?.TrySetResult(line);
             return;
         }
 

@@ -16,7 +16,8 @@ internal static class ChildArgs
     /// Announces the address on stdout (the parent waits for this line) and runs until stdin closes, so a child never
     /// outlives the benchmark that started it, even when that one is killed. A <c>stats</c> line on stdin is answered
     /// with this process's GC figures (<see cref="StatsLine"/>): the benchmark reads allocations per request from the
-    /// proxy process itself, with nothing added to the product.
+    /// proxy process itself, with nothing added to the product. <c>fullgc</c> forces a full compacting collection and
+    /// answers <c>HEAP bytes</c> (the soak's last reading).
     /// </summary>
     public static async Task AnnounceAndWaitAsync(Uri address)
     {
@@ -29,6 +30,15 @@ internal static class ChildArgs
                 if (line.Trim() == "stats")
                 {
                     Console.Out.WriteLine(StatsLine());
+                    Console.Out.Flush();
+                }
+                else if (line.Trim() == "fullgc")
+                {
+                    // For the soak's last reading only: what the managed heap holds once garbage is gone.
+                    GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+                    GC.WaitForPendingFinalizers();
+                    GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+                    Console.Out.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"HEAP {GC.GetTotalMemory(forceFullCollection: false)}"));
                     Console.Out.Flush();
                 }
                 else if (line.StartsWith("allocs ", StringComparison.Ordinal) && AllocationSampler.Instance is { } sampler)

@@ -138,12 +138,12 @@ internal static partial class ErrorBodyParser
         string? message = null;
         string? errorCode = null;
         var shaped = false;
-        if (root.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object)
+        if (TryGetProperty(root, "error", out var error) && error.ValueKind == JsonValueKind.Object)
         {
             shaped = StringProperty(root, "type") == "error";
             type = StringProperty(error, "type");
             message = StringProperty(error, "message");
-            if (error.TryGetProperty("details", out var details) && details.ValueKind == JsonValueKind.Object)
+            if (TryGetProperty(error, "details", out var details) && details.ValueKind == JsonValueKind.Object)
             {
                 errorCode = StringProperty(details, "error_code");
             }
@@ -194,9 +194,51 @@ internal static partial class ErrorBodyParser
         return sb.ToString();
     }
 
+    /// <summary>
+    /// <see cref="JsonElement.TryGetProperty(string, out JsonElement)"/> that never throws: it compares every property
+    /// name of the object, and one whose escapes are no characters (a lone surrogate such as <c>\udc00</c>) makes it
+    /// throw <see cref="InvalidOperationException"/>; such a property is skipped (found by the fuzzer:
+    /// <c>{"ty\udc00pe":…}</c> from an upstream made the pipeline throw while classifying the error).
+    /// </summary>
+    private static bool TryGetProperty(JsonElement element, string name, out JsonElement value)
+    {
+        try
+        {
+            return element.TryGetProperty(name, out value);
+        }
+        catch (InvalidOperationException)
+        {
+            // The last of duplicate names wins, as in TryGetProperty itself.
+            var found = false;
+            value = default;
+            foreach (var property in element.EnumerateObject())
+            {
+                if (SameName(property, name))
+                {
+                    value = property.Value;
+                    found = true;
+                }
+            }
+
+            return found;
+        }
+    }
+
+    private static bool SameName(JsonProperty property, string name)
+    {
+        try
+        {
+            return property.NameEquals(name);
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
     private static string? StringProperty(JsonElement element, string name)
     {
-        if (!element.TryGetProperty(name, out var value) || value.ValueKind != JsonValueKind.String)
+        if (!TryGetProperty(element, name, out var value) || value.ValueKind != JsonValueKind.String)
         {
             return null;
         }

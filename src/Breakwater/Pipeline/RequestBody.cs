@@ -58,8 +58,8 @@ internal sealed class RequestBody
                     continue;
                 }
 
-                var isModel = reader.ValueTextEquals("model"u8);
-                var isStream = reader.ValueTextEquals("stream"u8);
+                var isModel = NameIs(ref reader, "model"u8);
+                var isStream = NameIs(ref reader, "stream"u8);
                 if (!reader.Read())
                 {
                     break;
@@ -67,9 +67,10 @@ internal sealed class RequestBody
 
                 if (isModel && reader.TokenType == JsonTokenType.String)
                 {
-                    model = reader.GetString();
-                    start = (int)reader.TokenStartIndex;
-                    length = (int)(reader.BytesConsumed - reader.TokenStartIndex);
+                    // A model that is not valid Unicode (broken UTF-8, a lone surrogate escape) reads as none (the body is still sent as is).
+                    model = TryGetString(ref reader);
+                    start = model is null ? -1 : (int)reader.TokenStartIndex;
+                    length = model is null ? 0 : (int)(reader.BytesConsumed - reader.TokenStartIndex);
                 }
                 else if (isStream)
                 {
@@ -145,7 +146,13 @@ internal sealed class RequestBody
                 reader.Read();
                 if (isModel && reader.TokenType == JsonTokenType.String)
                 {
-                    model = reader.GetString();
+                    if (TryGetString(ref reader) is not { } value)
+                    {
+                        problem = "The request body is not valid JSON: the model is not valid Unicode text.";
+                        return null;
+                    }
+
+                    model = value;
                     start = (int)reader.TokenStartIndex;
                     length = (int)(reader.BytesConsumed - reader.TokenStartIndex);
                 }
@@ -177,8 +184,9 @@ internal sealed class RequestBody
         }
         catch (InvalidOperationException)
         {
-            // A string that cannot be decoded (the UTF-8 check above makes this unlikely): the caller's mistake all the same.
-            problem = "The request body is not valid JSON: a string is not valid UTF-8.";
+            // A string or a property name that cannot be decoded (an escape that is no character, such as a lone
+            // surrogate \udc00; found by the fuzzer): the caller's mistake all the same.
+            problem = "The request body is not valid JSON: a string or property name is not valid Unicode.";
             return null;
         }
         finally
@@ -192,6 +200,40 @@ internal sealed class RequestBody
 
     private static string Shorten(string? name) =>
         name is null ? "" : name.Length <= 64 ? name : string.Concat(name.AsSpan(0, 64), "...");
+
+    /// <summary>
+    /// Whether the property name at the reader is <paramref name="name"/>; <c>false</c> for a name whose escapes are no
+    /// characters (a lone surrogate such as <c>\udc00</c>), for which <see cref="Utf8JsonReader.ValueTextEquals(ReadOnlySpan{byte})"/>
+    /// throws <see cref="InvalidOperationException"/> (found by the fuzzer: any such top-level key made the pipeline throw).
+    /// </summary>
+    private static bool NameIs(ref Utf8JsonReader reader, ReadOnlySpan<byte> name)
+    {
+        try
+        {
+            return reader.ValueTextEquals(name);
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// The string at the reader, or <c>null</c> when it is not valid UTF-8: the reader checks JSON structure, not the
+    /// UTF-8 inside strings nor that escapes are characters, and <see cref="Utf8JsonReader.GetString"/> throws <see cref="InvalidOperationException"/>
+    /// for such a string (found by the fuzzer: a body with a broken model made the pipeline throw).
+    /// </summary>
+    private static string? TryGetString(ref Utf8JsonReader reader)
+    {
+        try
+        {
+            return reader.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+    }
 
     /// <summary>The same bytes with only the model string replaced.</summary>
     public RequestBody WithModel(string model)

@@ -63,7 +63,8 @@ internal static class RequestCopier
 
         if (original.Content is not null)
         {
-            var content = new RequestBodyContent(call.Body.Bytes);
+            // Parsed travels with the copy: the gateway's pools read IsStream from it instead of parsing the body again.
+            var content = new RequestBodyContent(call.Body.Bytes) { Parsed = call.Body };
             foreach (var header in original.Content.Headers.NonValidated)
             {
                 if (!header.Key.Equals("Content-Length", StringComparison.OrdinalIgnoreCase))

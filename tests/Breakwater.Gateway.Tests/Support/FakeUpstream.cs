@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
@@ -36,13 +37,20 @@ internal sealed class FakeUpstream : IAsyncDisposable
 
     public Uri Address { get; private set; } = null!;
 
-    public static async Task<FakeUpstream> StartAsync()
+    /// <summary>Starts on 127.0.0.1 port 0; <paramref name="protocols"/> defaults to Kestrel's (HTTP/1.1 without TLS), <c>Http2</c> is h2c.</summary>
+    public static async Task<FakeUpstream> StartAsync(HttpProtocols? protocols = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k =>
         {
-            k.Listen(System.Net.IPAddress.Loopback, 0);
+            k.Listen(System.Net.IPAddress.Loopback, 0, l =>
+            {
+                if (protocols is { } p)
+                {
+                    l.Protocols = p;
+                }
+            });
             k.Limits.MaxRequestBodySize = null;
         });
         var app = builder.Build();

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 
@@ -34,9 +35,9 @@ internal sealed class GatewayHarness : IAsyncDisposable
     /// Starts a fake upstream and a gateway in front of it. Retry waits are zero so pipeline retries happen at once
     /// without any clock; tests that need time use the pipeline's own tests.
     /// </summary>
-    public static async Task<GatewayHarness> StartAsync(Action<GatewayOptions>? configure = null, TimeProvider? time = null)
+    public static async Task<GatewayHarness> StartAsync(Action<GatewayOptions>? configure = null, TimeProvider? time = null, HttpProtocols? upstreamProtocols = null)
     {
-        var upstream = await FakeUpstream.StartAsync();
+        var upstream = await FakeUpstream.StartAsync(upstreamProtocols);
         var logs = new FakeLogCollector();
         var journalPath = Path.Combine(Path.GetTempPath(), "breakwater-gateway-tests", Guid.NewGuid().ToString("N") + ".db");
         var app = GatewayApp.CreateBuilder()

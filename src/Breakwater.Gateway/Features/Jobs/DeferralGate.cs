@@ -90,9 +90,10 @@ internal sealed class DeferralGate
                 }
             }
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
-            // The proxy's own JSON check reports malformed bodies.
+            // The proxy's own JSON check reports malformed bodies (InvalidOperationException: a string or name that is
+            // not valid Unicode, which the JSON check refuses too).
         }
 
         if (stream)
