@@ -184,9 +184,9 @@ internal sealed class RequestBody
         }
         catch (InvalidOperationException)
         {
-            // A string or a property name that cannot be decoded (an escape that is no character, such as a lone
-            // surrogate \udc00; found by the fuzzer): the caller's mistake all the same.
-            problem = "The request body is not valid JSON: a string or property name is not valid Unicode.";
+            // A property name with an escape that is no character (a lone surrogate such as \udc00; found by the
+            // fuzzer). Bytes that are not UTF-8 were refused above, and strings are read through TryGetString.
+            problem = "The request body is not valid JSON: a property name is not valid Unicode.";
             return null;
         }
         finally
