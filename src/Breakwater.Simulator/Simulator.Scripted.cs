@@ -43,7 +43,7 @@ public sealed partial class Simulator
         }
         else if (script.Status >= 400)
         {
-            response = JsonResponse(script.Status, AnthropicErrorWriter.Json(AnthropicWire.ErrorTypeFor(script.Status), AnthropicWire.DefaultMessageFor(script.Status), idForBody));
+            response = JsonResponse(script.Status, AnthropicErrorWriter.Json(AnthropicErrorTypes.ForStatus(script.Status), AnthropicWire.DefaultMessageFor(script.Status), idForBody));
         }
         else if (script.Status is >= 200 and < 300 && body.Stream)
         {

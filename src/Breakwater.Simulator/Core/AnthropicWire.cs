@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using Breakwater.Anthropic;
 
 namespace Breakwater.Simulator.Core;
 
@@ -11,21 +10,6 @@ internal static class AnthropicWire
 {
     private static readonly string[] Words =
         ["The", "breakwater", "holds", "while", "the", "storm", "passes;", "retries", "wait", "their", "turn,", "and", "every", "request", "keeps", "its", "id."];
-
-    public static string ErrorTypeFor(int status) => status switch
-    {
-        400 => AnthropicErrorTypes.InvalidRequest,
-        401 => AnthropicErrorTypes.Authentication,
-        402 => AnthropicErrorTypes.Billing,
-        403 => AnthropicErrorTypes.Permission,
-        404 => AnthropicErrorTypes.NotFound,
-        409 => AnthropicErrorTypes.Conflict,
-        413 => AnthropicErrorTypes.RequestTooLarge,
-        429 => AnthropicErrorTypes.RateLimit,
-        504 => AnthropicErrorTypes.Timeout,
-        529 => AnthropicErrorTypes.Overloaded,
-        _ => AnthropicErrorTypes.Api,
-    };
 
     public static string DefaultMessageFor(int status) => status switch
     {

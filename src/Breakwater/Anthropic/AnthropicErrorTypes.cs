@@ -25,4 +25,20 @@ public static class AnthropicErrorTypes
     public const string Timeout = "timeout_error";
     /// <summary>529: Anthropic's capacity for the model is saturated across all users.</summary>
     public const string Overloaded = "overloaded_error";
+
+    /// <summary>The <c>error.type</c> Anthropic sends with an HTTP <paramref name="status"/>; <see cref="Api"/> for any other status.</summary>
+    public static string ForStatus(int status) => status switch
+    {
+        400 => InvalidRequest,
+        401 => Authentication,
+        402 => Billing,
+        403 => Permission,
+        404 => NotFound,
+        409 => Conflict,
+        413 => RequestTooLarge,
+        429 => RateLimit,
+        504 => Timeout,
+        529 => Overloaded,
+        _ => Api,
+    };
 }

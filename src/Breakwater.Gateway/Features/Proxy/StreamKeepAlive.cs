@@ -98,7 +98,7 @@ internal static class StreamKeepAlive
                 return;
             }
 
-            type = error.Type ?? TypeOf(status);
+            type = error.Type ?? AnthropicErrorTypes.ForStatus(status);
             message = error.Message ?? $"The upstream answered {status.ToString(CultureInfo.InvariantCulture)}.";
             requestId = error.RequestId ?? (upstream.Headers.TryGetValues(GatewayErrors.RequestIdHeader, out var ids) ? ids.FirstOrDefault() : null);
         }
@@ -139,21 +139,6 @@ internal static class StreamKeepAlive
         var attempts = upstream.Headers.TryGetValues(BreakwaterHeaders.Attempts, out var a) ? a.FirstOrDefault() : null;
         return $" Breakwater gave up after {attempts ?? "?"} attempt(s): {string.Join(",", reasons)}.";
     }
-
-    private static string TypeOf(int status) => status switch
-    {
-        400 => AnthropicErrorTypes.InvalidRequest,
-        401 => AnthropicErrorTypes.Authentication,
-        402 => AnthropicErrorTypes.Billing,
-        403 => AnthropicErrorTypes.Permission,
-        404 => AnthropicErrorTypes.NotFound,
-        409 => AnthropicErrorTypes.Conflict,
-        413 => AnthropicErrorTypes.RequestTooLarge,
-        429 => AnthropicErrorTypes.RateLimit,
-        504 => AnthropicErrorTypes.Timeout,
-        529 => AnthropicErrorTypes.Overloaded,
-        _ => AnthropicErrorTypes.Api,
-    };
 
     private static bool IsEventStream(HttpResponseMessage upstream) =>
         upstream.Content.Headers.NonValidated.TryGetValues("Content-Type", out var values)
