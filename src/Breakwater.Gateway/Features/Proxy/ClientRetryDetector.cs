@@ -12,8 +12,10 @@ namespace Breakwater.Gateway.Features.Proxy;
 /// <summary>
 /// Recognises a client's own retry, so it draws on the retry budget instead of starting a fresh call. The SDKs say so
 /// with <c>x-stainless-retry-count</c> &gt; 0; Claude Code sends 0 every time, so an identical body from the same
-/// credential within <see cref="GatewayOptions.ClientRetryWindow"/>, after a failure, counts too. Only hashes are
-/// kept, never a key or a body.
+/// credential within <see cref="GatewayOptions.ClientRetryWindow"/> after an earlier copy ended without success
+/// (failed, gave up, or its client went away) counts too. A copy sent while an identical one is still in flight is a
+/// new call (best-of-N sampling, a load test with one prompt): a client retries after its attempt ended, and one that
+/// timed out disconnected first, which ends that copy. Only hashes are kept, never a key or a body.
 /// </summary>
 internal sealed class ClientRetryDetector
 {
@@ -49,14 +51,25 @@ internal sealed class ClientRetryDetector
         }
 
         var fingerprint = Fingerprint(request, body);
-        var now = _time.GetUtcNow().UtcTicks;
-        var repeated = false;
-        if (_recent.TryGetValue(fingerprint, out var last))
+        var repeated = _recent.TryGetValue(fingerprint, out var ended) && _time.GetUtcNow().UtcTicks - ended <= _window.Ticks;
+
+        var reason = byHeader ? "x-stainless-retry-count" : repeated ? "same body from the same credential" : null;
+        return new Verdict(byHeader || repeated, reason, fingerprint);
+    }
+
+    /// <summary>
+    /// A call ended without success (an error answer, a give-up, an exception, or its client went away): the same body
+    /// from the same credential within the window is the client's retry of it.
+    /// </summary>
+    public void Ended(UInt128? fingerprint)
+    {
+        if (fingerprint is not { } f || _window <= TimeSpan.Zero || _capacity == 0)
         {
-            repeated = now - last <= _window.Ticks;
-            _recent[fingerprint] = now;
+            return;
         }
-        else if (_recent.TryAdd(fingerprint, now))
+
+        var now = _time.GetUtcNow().UtcTicks;
+        if (_recent.TryAdd(f, now))
         {
             // Counted here rather than with ConcurrentDictionary.Count, which takes every lock of the table on each call.
             if (Interlocked.Increment(ref _count) > _capacity)
@@ -66,13 +79,8 @@ internal sealed class ClientRetryDetector
         }
         else
         {
-            // The same body raced in on another request at this instant: that one is the earlier copy.
-            repeated = true;
-            _recent[fingerprint] = now;
+            _recent[f] = now;
         }
-
-        var reason = byHeader ? "x-stainless-retry-count" : repeated ? "same body from the same credential" : null;
-        return new Verdict(byHeader || repeated, reason, fingerprint);
     }
 
     /// <summary>A call that succeeded is finished: sending the same body again later is a new call, not a retry.</summary>

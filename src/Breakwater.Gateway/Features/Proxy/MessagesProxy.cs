@@ -124,67 +124,80 @@ internal sealed class MessagesProxy
             message.Options.Set(BreakwaterRequestOptions.Deadline, clientDeadline < _options.Breakwater.TotalDeadline ? clientDeadline : _options.Breakwater.TotalDeadline);
         }
 
-        HttpResponseMessage response;
-        var committed = false;
+        // A copy that ends without success (answer, give-up, exception, disconnect) makes the same body a client retry.
+        var succeeded = false;
         try
         {
-            var pending = _upstream.Pipeline.SendAsync(message, cancellation);
-            if (parsed is { IsStream: true } && !defer.Requested && _options.StreamKeepAlive > TimeSpan.Zero && !pending.IsCompleted)
+            HttpResponseMessage response;
+            var committed = false;
+            try
             {
-                committed = await StreamKeepAlive.WaitAsync(context, pending, _options.StreamKeepAlive, _time);
-            }
+                var pending = _upstream.Pipeline.SendAsync(message, cancellation);
+                if (parsed is { IsStream: true } && !defer.Requested && _options.StreamKeepAlive > TimeSpan.Zero && !pending.IsCompleted)
+                {
+                    committed = await StreamKeepAlive.WaitAsync(context, pending, _options.StreamKeepAlive, _time);
+                }
 
-            response = await pending;
-        }
-        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
-        {
-            GatewayLog.ClientDisconnected(_logger, method, path);
-            return;
-        }
-        catch (Exception ex) when (committed && ex is HttpRequestException or OperationCanceledException)
-        {
-            await StreamKeepAlive.FailAsync(context, ex, _logger);
-            return;
-        }
-        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException)
-        {
-            if (defer.Requested && Breakwater.Deferral.DeferralPolicy.IsDeferrable(ex))
+                response = await pending;
+            }
+            catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
             {
-                await _deferral!.DeferAsync(context, defer, body, Breakwater.Deferral.DeferralPolicy.Describe(ex), cancellation);
+                GatewayLog.ClientDisconnected(_logger, method, path);
+                return;
+            }
+            catch (Exception ex) when (committed && ex is HttpRequestException or OperationCanceledException)
+            {
+                await StreamKeepAlive.FailAsync(context, ex, _logger);
+                return;
+            }
+            catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException)
+            {
+                if (defer.Requested && Breakwater.Deferral.DeferralPolicy.IsDeferrable(ex))
+                {
+                    await _deferral!.DeferAsync(context, defer, body, Breakwater.Deferral.DeferralPolicy.Describe(ex), cancellation);
+                    return;
+                }
+
+                await UpstreamFailureAnswer.WriteAsync(context, ex, preventRetryStacking: true, _logger);
                 return;
             }
 
-            await UpstreamFailureAnswer.WriteAsync(context, ex, preventRetryStacking: true, _logger);
-            return;
+            using (response)
+            {
+                if ((int)response.StatusCode < 400)
+                {
+                    _retries.Forget(verdict.Fingerprint);
+                    succeeded = true;
+                }
+
+                if (committed)
+                {
+                    // 200 and pings went out while the pipeline waited: whatever it answered goes on that stream.
+                    await StreamKeepAlive.RelayAsync(context, response, _logger);
+                    return;
+                }
+
+                if (defer.Requested && Breakwater.Deferral.DeferralPolicy.IsDeferrable(response))
+                {
+                    await _deferral!.DeferAsync(context, defer, body, Breakwater.Deferral.DeferralPolicy.Describe(response), cancellation);
+                    return;
+                }
+
+                ResponseRelay.CopyHead(context, response, preventRetryStacking: true);
+                await ResponseRelay.CopyBodyAsync(context, response, _logger);
+                if (_logger.IsEnabled(LogLevel.Debug))
+                {
+                    GatewayLog.Completed(_logger, method, path, (int)response.StatusCode,
+                        Header(response, BreakwaterHeaders.Attempts) ?? "1", Header(response, BreakwaterHeaders.GiveUp) ?? "-",
+                        (long)_time.GetElapsedTime(started).TotalMilliseconds);
+                }
+            }
         }
-
-        using (response)
+        finally
         {
-            if ((int)response.StatusCode < 400)
+            if (!succeeded)
             {
-                _retries.Forget(verdict.Fingerprint);
-            }
-
-            if (committed)
-            {
-                // 200 and pings went out while the pipeline waited: whatever it answered goes on that stream.
-                await StreamKeepAlive.RelayAsync(context, response, _logger);
-                return;
-            }
-
-            if (defer.Requested && Breakwater.Deferral.DeferralPolicy.IsDeferrable(response))
-            {
-                await _deferral!.DeferAsync(context, defer, body, Breakwater.Deferral.DeferralPolicy.Describe(response), cancellation);
-                return;
-            }
-
-            ResponseRelay.CopyHead(context, response, preventRetryStacking: true);
-            await ResponseRelay.CopyBodyAsync(context, response, _logger);
-            if (_logger.IsEnabled(LogLevel.Debug))
-            {
-                GatewayLog.Completed(_logger, method, path, (int)response.StatusCode,
-                    Header(response, BreakwaterHeaders.Attempts) ?? "1", Header(response, BreakwaterHeaders.GiveUp) ?? "-",
-                    (long)_time.GetElapsedTime(started).TotalMilliseconds);
+                _retries.Ended(verdict.Fingerprint);
             }
         }
     }

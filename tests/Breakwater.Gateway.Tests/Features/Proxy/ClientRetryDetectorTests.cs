@@ -53,7 +53,7 @@ public sealed class ClientRetryDetectorTests
     public void Inspect_SameBodySameCredentialWithinWindow_IsRetry()
     {
         var (sut, time) = CreateSut();
-        sut.Inspect(Request(retryCount: "0"), Body);
+        sut.Ended(sut.Inspect(Request(retryCount: "0"), Body).Fingerprint);
         time.Advance(TimeSpan.FromSeconds(119));
 
         Assert.True(sut.Inspect(Request(retryCount: "0"), Body).IsRetry);
@@ -63,17 +63,32 @@ public sealed class ClientRetryDetectorTests
     public void Inspect_SameBodyAfterWindow_NotARetry()
     {
         var (sut, time) = CreateSut();
-        sut.Inspect(Request(), Body);
+        sut.Ended(sut.Inspect(Request(), Body).Fingerprint);
         time.Advance(TimeSpan.FromSeconds(121));
 
         Assert.False(sut.Inspect(Request(), Body).IsRetry);
     }
 
     [Fact]
+    public void Inspect_SameBodyWhileAnIdenticalCopyIsInFlight_NotARetry()
+    {
+        // Best-of-N sampling or a load test sends one prompt several times at once: each copy is a call of its own.
+        var (sut, _) = CreateSut();
+        var first = sut.Inspect(Request(), Body);
+
+        Assert.False(sut.Inspect(Request(), Body).IsRetry);
+        Assert.False(sut.Inspect(Request(), Body).IsRetry);
+
+        // Once a copy ended without success, the same body again is the client's retry of it.
+        sut.Ended(first.Fingerprint);
+        Assert.True(sut.Inspect(Request(), Body).IsRetry);
+    }
+
+    [Fact]
     public void Inspect_SameBodyOtherCredential_NotARetry()
     {
         var (sut, _) = CreateSut();
-        sut.Inspect(Request("sk-ant-a"), Body);
+        sut.Ended(sut.Inspect(Request("sk-ant-a"), Body).Fingerprint);
 
         Assert.False(sut.Inspect(Request("sk-ant-b"), Body).IsRetry);
     }
@@ -83,6 +98,7 @@ public sealed class ClientRetryDetectorTests
     {
         var (sut, _) = CreateSut();
         var first = sut.Inspect(Request(), Body);
+        sut.Ended(first.Fingerprint);
         sut.Forget(first.Fingerprint);
 
         Assert.False(sut.Inspect(Request(), Body).IsRetry);
@@ -101,7 +117,9 @@ public sealed class ClientRetryDetectorTests
         var changed = (byte[])body.Clone();
         changed[^1] ^= 1;
 
-        Assert.False(sut.Inspect(Request(), body).IsRetry);
+        var first = sut.Inspect(Request(), body);
+        Assert.False(first.IsRetry);
+        sut.Ended(first.Fingerprint);
         Assert.True(sut.Inspect(Request(), body).IsRetry);
         Assert.False(sut.Inspect(Request(), changed).IsRetry);
         Assert.False(sut.Inspect(Request(key: "sk-ant-other"), body).IsRetry);
@@ -111,7 +129,7 @@ public sealed class ClientRetryDetectorTests
     public void Inspect_WindowZero_OnlyHeaderCounts()
     {
         var (sut, _) = CreateSut(TimeSpan.Zero);
-        sut.Inspect(Request(), Body);
+        sut.Ended(sut.Inspect(Request(), Body).Fingerprint);
 
         Assert.False(sut.Inspect(Request(), Body).IsRetry);
         Assert.True(sut.Inspect(Request(retryCount: "1"), Body).IsRetry);
@@ -177,5 +195,27 @@ public sealed class ClientRetryDetectorTests
 
         Assert.Equal(HttpStatusCode.OK, later.StatusCode);
         Assert.Equal("2", later.Headers.GetValues("breakwater-attempts").Single());
+    }
+
+    [Fact]
+    public async Task Gateway_IdenticalBodyWhileTheFirstIsInFlight_IsANewCallAndKeepsItsRetry()
+    {
+        // One retry in the budget. Two copies of one prompt at once (best-of-N): the second is not the client's retry of
+        // the first, so the budget's one retry is still there when its first attempt meets a 529.
+        await using var sut = await CreateBudgetSut();
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        sut.Upstream.Enqueue(FakeUpstream.Hang(release), FakeUpstream.Overloaded());
+        using var firstRequest = GatewayHarness.Post("/v1/messages", GatewayHarness.MessagesBody);
+        var first = sut.Client.SendAsync(firstRequest);
+        Assert.True(SpinWait.SpinUntil(() => sut.Upstream.Requests.Count == 1, 10_000));
+
+        using var request = GatewayHarness.Post("/v1/messages", GatewayHarness.MessagesBody);
+        using var second = await sut.Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        Assert.Equal("2", second.Headers.GetValues("breakwater-attempts").Single());
+        release.TrySetResult();
+        using var firstResponse = await first;
+        Assert.Equal(HttpStatusCode.OK, firstResponse.StatusCode);
     }
 }
