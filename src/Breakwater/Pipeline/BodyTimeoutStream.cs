@@ -12,7 +12,7 @@ namespace Breakwater.Pipeline;
 /// between reads is not an idle upstream) and whether the deadline has passed, and either cancels the read, re-arms
 /// itself for what is left, or (no read waiting) stops until the next read. At the end of the body it is disposed.
 /// </remarks>
-internal sealed class BodyTimeoutStream : Stream
+internal sealed class BodyTimeoutStream : AsyncReadOnlyStream
 {
     private const long NotWaiting = -1;
     private readonly Stream _inner;
@@ -48,18 +48,6 @@ internal sealed class BodyTimeoutStream : Stream
 
     /// <summary>Whether <paramref name="exception"/> is a read this type ended (idle or deadline).</summary>
     public static bool IsTimeout(Exception? exception) => exception is IOException { InnerException: TimeoutException };
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-    public override int Read(byte[] buffer, int offset, int count) =>
-        ReadAsync(buffer.AsMemory(offset, count), CancellationToken.None).AsTask().GetAwaiter().GetResult();
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -221,11 +209,6 @@ internal sealed class BodyTimeoutStream : Stream
         var reason = _reason ?? "The upstream's response body timed out.";
         return new IOException(reason, new TimeoutException(reason, inner));
     }
-
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

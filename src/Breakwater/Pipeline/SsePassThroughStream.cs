@@ -10,7 +10,7 @@ namespace Breakwater.Pipeline;
 /// <see cref="BodyTimeoutStream"/>) reaches the caller as an Anthropic-shaped <c>event: error</c> (<c>api_error</c>,
 /// or <c>timeout_error</c> for a timeout): never a clean end, never a replayed delta.
 /// </summary>
-internal sealed class SsePassThroughStream : Stream
+internal sealed class SsePassThroughStream : AsyncReadOnlyStream
 {
     private const int ReadSize = 2048;
     private readonly Stream _inner;
@@ -49,18 +49,6 @@ internal sealed class SsePassThroughStream : Stream
 
     /// <summary>Whether a pooled buffer is held right now (for tests: an idle stream holds none).</summary>
     internal bool HoldsBuffer => _buffer is not null;
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-    public override int Read(byte[] buffer, int offset, int count) =>
-        ReadAsync(buffer.AsMemory(offset, count), CancellationToken.None).AsTask().GetAwaiter().GetResult();
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -239,11 +227,6 @@ internal sealed class SsePassThroughStream : Stream
             _start = _ready = _end = 0;
         }
     }
-
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {
