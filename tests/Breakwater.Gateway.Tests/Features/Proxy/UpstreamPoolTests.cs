@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Net;
 using Breakwater.Gateway.Features.Proxy;
 using Breakwater.Gateway.Tests.Support;
@@ -20,7 +19,6 @@ public sealed class UpstreamPoolTests
 
     // What "promptly" means for a short call on loopback while streams are open: generous for a loaded CI machine,
     // and far below the unbounded wait of a short call queued behind streams that never end.
-    private static readonly TimeSpan Prompt = TimeSpan.FromSeconds(5);
 
     [Fact]
     public async Task ShortCall_StreamPoolFull_AnsweredPromptlyWhileStreamsStayOpen()
@@ -54,13 +52,11 @@ public sealed class UpstreamPoolTests
             Assert.Equal(Cap, sut.Upstream.Requests.Count);
 
             // …while a short JSON call, in a pool of its own, is answered at once.
-            var clock = Stopwatch.StartNew();
+            // Answered while every stream still holds its connection (they end only at release): no head-of-line blocking.
             using var shortCall = GatewayHarness.Post("/v1/messages", GatewayHarness.MessagesBody);
             using var answer = await sut.Client.SendAsync(shortCall).WaitAsync(Bound);
-            var elapsed = clock.Elapsed;
             Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
             Assert.Contains("Hello from upstream", await answer.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-            Assert.True(elapsed < Prompt, $"The short call took {elapsed.TotalMilliseconds:0} ms with {Cap} streams open.");
             Assert.False(extra.IsCompleted);
 
             // The streams end; the waiting one gets its connection.
@@ -117,11 +113,10 @@ public sealed class UpstreamPoolTests
             var opening = Enumerable.Range(0, Streams).Select(i => OpenStreamAsync(sut, i, ("x-test-kind", "stream"))).ToList();
             open.AddRange(await Task.WhenAll(opening).WaitAsync(Bound));
 
-            var clock = Stopwatch.StartNew();
+            // Answered while every stream is still held open: no head-of-line blocking.
             using var shortCall = GatewayHarness.Post("/v1/messages", GatewayHarness.MessagesBody);
             using var answer = await sut.Client.SendAsync(shortCall).WaitAsync(Bound);
             Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
-            Assert.True(clock.Elapsed < Prompt, $"The short call took {clock.Elapsed.TotalMilliseconds:0} ms with {Streams} streams open.");
 
             // A plain-http upstream (the simulator's case) is spoken to in HTTP/1.1: one connection per open stream.
             Assert.Equal(Streams + 1, protocols.Count);
