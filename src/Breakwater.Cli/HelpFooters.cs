@@ -37,6 +37,8 @@ internal static class HelpFooters
         ["job p99 min"] = "99th-percentile time from request to job completion, minutes",
         ["non-deferrable"] = "requests that did not allow deferral",
         ["non-def. success"] = "success rate of the non-deferrable requests",
+        ["bg success"] = "tenant modes: success rate of the background clients (10-49) in the same run",
+        ["bg ampl."] = "tenant modes: the background clients' upstream attempts / requests",
     };
 
     /// <summary>The footer sections of one command, as (title, rows of (name, text)).</summary>
@@ -66,6 +68,8 @@ internal static class HelpFooters
         [
             ("COLUMNS", [.. BenchmarkText.Headers.Select(h => (h, BenchColumns.GetValueOrDefault(h, "")))]),
             ("DEFERRAL COLUMNS (scenarios with deferral)", [.. BenchmarkText.DeferralHeaders.Skip(2).Select(h => (h, BenchColumns.GetValueOrDefault(h, "")))]),
+            ("TENANT COLUMNS (tenant modes; goodput is -: the share is judged by its own success)", [.. BenchmarkText.BackgroundHeaders.Select(h => (h, BenchColumns.GetValueOrDefault(h, "")))]),
+            ("MODES", [.. BenchMode.All.Select(m => (m.Name, BenchmarkText.Title(m)["mode ".Length..].Split(": ", 2)[1]))]),
             ("EXIT CODES", GeneralCodes),
         ],
         _ => [("EXIT CODES", GeneralCodes)],

@@ -5,8 +5,9 @@ using Spectre.Console;
 namespace Breakwater.Cli.Commands;
 
 /// <summary>
-/// The policy benchmark on a terminal: one table per figure set (policies, then deferral), a bold row per scenario,
-/// headers and values never truncated; when the terminal is too narrow for a table, one record per line instead.
+/// The policy benchmark on a terminal: per mode its title, then one table per figure set (policies, then deferral),
+/// a bold row per scenario, headers and values never truncated; when the terminal is too narrow for a table, one record
+/// per line instead.
 /// </summary>
 internal static class BenchTable
 {
@@ -14,10 +15,24 @@ internal static class BenchTable
     {
         ArgumentNullException.ThrowIfNull(console);
         ArgumentNullException.ThrowIfNull(report);
-        var rows = report.Scenarios.Select(s => (s, s.Policies.Select(p => (p, (IReadOnlyList<string>)BenchmarkText.Cells(s, p))).ToList())).ToList();
-        Write(console, BenchmarkText.Headers, rows, BenchPolicies.Breakwater, null);
+        for (var m = 0; m < report.Modes.Count; m++)
+        {
+            if (m > 0)
+            {
+                console.WriteLine();
+            }
 
-        var deferral = report.Scenarios
+            Write(console, report.Modes[m]);
+        }
+    }
+
+    private static void Write(IAnsiConsole console, ModeResult mode)
+    {
+        console.MarkupLine($"[bold underline]{Markup.Escape(BenchmarkText.Title(mode.Mode))}[/]");
+        var rows = mode.Scenarios.Select(s => (s, s.Policies.Select((p, row) => (p, BenchmarkText.CellsFor(mode.Mode, s, row))).ToList())).ToList();
+        Write(console, BenchmarkText.HeadersFor(mode.Mode), rows, BenchPolicies.Breakwater, null);
+
+        var deferral = mode.Scenarios
             .Select(s => (s, s.Policies.Where(p => p.Deferral is not null).Select(p => (p, (IReadOnlyList<string>)BenchmarkText.DeferralCells(s, p))).ToList()))
             .Where(g => g.Item2.Count > 0)
             .ToList();
@@ -27,7 +42,12 @@ internal static class BenchTable
             Write(console, BenchmarkText.DeferralHeaders, deferral, BenchPolicies.BreakwaterDefer, "Deferral: deferrable requests complete live or as a job within their deadline");
         }
 
-        foreach (var s in report.Scenarios)
+        if (mode.Mode.Kind == BenchModeKind.Tenant)
+        {
+            return;
+        }
+
+        foreach (var s in mode.Scenarios)
         {
             console.WriteLine($"{s.Name}: oracle successes {s.OracleSuccesses}");
         }

@@ -2,9 +2,12 @@ using System.Text.Json;
 
 namespace Breakwater.Simulator.Benchmark;
 
-/// <summary>The whole suite's figures, and their JSON (same seed, same bytes).</summary>
-internal sealed record BenchmarkReport(int Seed, IReadOnlyList<ScenarioResult> Scenarios)
+/// <summary>The whole suite's figures, per deployment mode, and their JSON (same seed, same bytes).</summary>
+internal sealed record BenchmarkReport(int Seed, IReadOnlyList<ModeResult> Modes)
 {
+    /// <summary>The scenarios of the first mode run (the clients mode unless another was asked for alone).</summary>
+    public IReadOnlyList<ScenarioResult> Scenarios => Modes.Count == 0 ? [] : Modes[0].Scenarios;
+
     public byte[] ToJson()
     {
         using var buffer = new MemoryStream();
@@ -12,58 +15,22 @@ internal sealed record BenchmarkReport(int Seed, IReadOnlyList<ScenarioResult> S
         {
             w.WriteStartObject();
             w.WriteNumber("seed", Seed);
-            w.WriteStartArray("scenarios");
-            foreach (var s in Scenarios)
+            w.WriteStartArray("modes");
+            foreach (var m in Modes)
             {
                 w.WriteStartObject();
-                w.WriteString("name", s.Name);
-                w.WriteNumber("oracleSuccesses", s.OracleSuccesses);
-                w.WriteStartArray("policies");
-                foreach (var p in s.Policies)
+                w.WriteString("mode", m.Mode.Name);
+                var tenant = m.Mode.Kind == BenchModeKind.Tenant;
+                if (tenant)
                 {
-                    w.WriteStartObject();
-                    w.WriteString("policy", p.Policy);
-                    w.WriteNumber("requests", p.Requests);
-                    w.WriteNumber("succeeded", p.Succeeded);
-                    w.WriteNumber("successRate", p.SuccessRate);
-                    w.WriteNumber("goodputFraction", p.GoodputFraction);
-                    w.WriteNumber("amplification", p.Amplification);
-                    w.WriteNumber("peakAmplification", p.PeakAmplification);
-                    w.WriteNumber("p50Ms", p.P50Ms);
-                    w.WriteNumber("p99Ms", p.P99Ms);
-                    if (p.RecoverySeconds is { } r)
-                    {
-                        w.WriteNumber("recoverySeconds", r);
-                    }
-                    else
-                    {
-                        w.WriteNull("recoverySeconds");
-                    }
+                    w.WriteString("background", m.Mode.Background);
+                    w.WriteNumber("testedClients", BenchMode.TenantClients);
+                }
 
-                    w.WriteNumber("fallbackShare", p.FallbackShare);
-                    w.WriteNumber("earlyRetries", p.EarlyRetries);
-                    w.WriteNumber("truncated", p.Truncated);
-                    if (p.Deferral is { } d)
-                    {
-                        w.WriteStartObject("deferral");
-                        w.WriteNumber("deferrable", d.Deferrable);
-                        w.WriteNumber("completed", d.Completed);
-                        w.WriteNumber("completionRate", d.CompletionRate);
-                        w.WriteNumber("deferred", d.Deferred);
-                        w.WriteNumber("jobsSucceeded", d.JobsSucceeded);
-                        w.WriteNumber("jobsExpired", d.JobsExpired);
-                        w.WriteNumber("jobsFailed", d.JobsFailed);
-                        w.WriteNumber("jobsUnfinished", d.JobsUnfinished);
-                        w.WriteNumber("attemptsPerJob", d.AttemptsPerJob);
-                        w.WriteNumber("jobP50Seconds", d.JobP50Seconds);
-                        w.WriteNumber("jobP99Seconds", d.JobP99Seconds);
-                        w.WriteNumber("nonDeferrable", d.NonDeferrable);
-                        w.WriteNumber("nonDeferrableSucceeded", d.NonDeferrableSucceeded);
-                        w.WriteNumber("nonDeferrableSuccessRate", d.NonDeferrableSuccessRate);
-                        w.WriteEndObject();
-                    }
-
-                    w.WriteEndObject();
+                w.WriteStartArray("scenarios");
+                foreach (var s in m.Scenarios)
+                {
+                    WriteScenario(w, s, tenant);
                 }
 
                 w.WriteEndArray();
@@ -76,5 +43,84 @@ internal sealed record BenchmarkReport(int Seed, IReadOnlyList<ScenarioResult> S
 
         buffer.WriteByte((byte)'\n');
         return buffer.ToArray();
+    }
+
+    /// <summary>A scenario's object; in a tenant mode without the oracle (the share is judged by its own success) and with each row's background.</summary>
+    private static void WriteScenario(Utf8JsonWriter w, ScenarioResult s, bool tenant)
+    {
+        w.WriteStartObject();
+        w.WriteString("name", s.Name);
+        if (!tenant)
+        {
+            w.WriteNumber("oracleSuccesses", s.OracleSuccesses);
+        }
+
+        w.WriteStartArray("policies");
+        for (var i = 0; i < s.Policies.Count; i++)
+        {
+            var p = s.Policies[i];
+            w.WriteStartObject();
+            w.WriteString("policy", p.Policy);
+            w.WriteNumber("requests", p.Requests);
+            w.WriteNumber("succeeded", p.Succeeded);
+            w.WriteNumber("successRate", p.SuccessRate);
+            if (!tenant)
+            {
+                w.WriteNumber("goodputFraction", p.GoodputFraction);
+            }
+
+            w.WriteNumber("amplification", p.Amplification);
+            w.WriteNumber("peakAmplification", p.PeakAmplification);
+            w.WriteNumber("p50Ms", p.P50Ms);
+            w.WriteNumber("p99Ms", p.P99Ms);
+            if (p.RecoverySeconds is { } r)
+            {
+                w.WriteNumber("recoverySeconds", r);
+            }
+            else
+            {
+                w.WriteNull("recoverySeconds");
+            }
+
+            w.WriteNumber("fallbackShare", p.FallbackShare);
+            w.WriteNumber("earlyRetries", p.EarlyRetries);
+            w.WriteNumber("truncated", p.Truncated);
+            if (p.Deferral is { } d)
+            {
+                w.WriteStartObject("deferral");
+                w.WriteNumber("deferrable", d.Deferrable);
+                w.WriteNumber("completed", d.Completed);
+                w.WriteNumber("completionRate", d.CompletionRate);
+                w.WriteNumber("deferred", d.Deferred);
+                w.WriteNumber("jobsSucceeded", d.JobsSucceeded);
+                w.WriteNumber("jobsExpired", d.JobsExpired);
+                w.WriteNumber("jobsFailed", d.JobsFailed);
+                w.WriteNumber("jobsUnfinished", d.JobsUnfinished);
+                w.WriteNumber("attemptsPerJob", d.AttemptsPerJob);
+                w.WriteNumber("jobP50Seconds", d.JobP50Seconds);
+                w.WriteNumber("jobP99Seconds", d.JobP99Seconds);
+                w.WriteNumber("nonDeferrable", d.NonDeferrable);
+                w.WriteNumber("nonDeferrableSucceeded", d.NonDeferrableSucceeded);
+                w.WriteNumber("nonDeferrableSuccessRate", d.NonDeferrableSuccessRate);
+                w.WriteEndObject();
+            }
+
+            if (s.Backgrounds?[i] is { } b)
+            {
+                w.WriteStartObject("background");
+                w.WriteString("policy", b.Policy);
+                w.WriteNumber("requests", b.Requests);
+                w.WriteNumber("succeeded", b.Succeeded);
+                w.WriteNumber("successRate", b.SuccessRate);
+                w.WriteNumber("amplification", b.Amplification);
+                w.WriteNumber("p99Ms", b.P99Ms);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        w.WriteEndObject();
     }
 }

@@ -4,9 +4,9 @@ using Breakwater.Simulator.Scenarios;
 namespace Breakwater.Simulator.Benchmark;
 
 /// <summary>
-/// Runs the policy benchmark: per scenario one arrival plan from the seed, the oracle, and one virtual-time run per
-/// policy. Runs are independent (each has its own clock and simulator), so they go side by side on
-/// several threads; each is single-threaded and deterministic, so the report does not depend on it.
+/// Runs the policy benchmark: per scenario one arrival plan from the seed and the oracle (shared by every mode), and
+/// one virtual-time run per mode and policy. Runs are independent (each has its own clock and simulator), so they go
+/// side by side on several threads; each is single-threaded and deterministic, so the report does not depend on it.
 /// </summary>
 internal static class BenchmarkRunner
 {
@@ -16,24 +16,37 @@ internal static class BenchmarkRunner
         IReadOnlyList<string>? policies = null,
         Action<BreakwaterOptions>? configureBreakwater = null,
         int parallelism = 2,
-        Action<string>? progress = null)
+        Action<string>? progress = null,
+        IReadOnlyList<BenchMode>? modes = null)
     {
         ArgumentNullException.ThrowIfNull(scenarios);
+        modes ??= [BenchMode.Clients];
         var policyLists = scenarios.Select(s => policies ?? BenchPolicies.For(s)).ToArray();
         var plans = scenarios.Select(s => ArrivalPlan.Generate(s, seed)).ToArray();
-        var jobs = new List<(int Scenario, int Policy)>();
+
+        // The oracle is the yardstick of the clients and gateway modes; a tenant share is judged by its own success.
+        var needsOracle = modes.Any(m => m.Kind != BenchModeKind.Tenant);
+        var jobs = new List<(int Scenario, int Mode, int Policy)>();
         for (var s = 0; s < scenarios.Count; s++)
         {
-            for (var p = -1; p < policyLists[s].Count; p++)
+            if (needsOracle)
             {
-                jobs.Add((s, p));
+                jobs.Add((s, -1, -1));
+            }
+
+            for (var m = 0; m < modes.Count; m++)
+            {
+                for (var p = 0; p < policyLists[s].Count; p++)
+                {
+                    jobs.Add((s, m, p));
+                }
             }
         }
 
-        // Longest runs first, so the two threads finish together.
+        // Longest runs first, so the threads finish together.
         jobs = [.. jobs.OrderByDescending(j => plans[j.Scenario].Count)];
         var oracles = new ConcurrentDictionary<int, OracleResult>();
-        var traces = new ConcurrentDictionary<(int, int), RunTrace>();
+        var traces = new ConcurrentDictionary<(int, int, int), ModeTrace>();
         Parallel.ForEach(jobs, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallelism) }, job =>
         {
             var scenario = scenarios[job.Scenario];
@@ -46,21 +59,37 @@ internal static class BenchmarkRunner
             }
 
             var policy = policyLists[job.Scenario][job.Policy];
-            traces[(job.Scenario, job.Policy)] = PolicyRun.Run(scenario, plan, policy, seed, configure: configureBreakwater);
-            progress?.Invoke($"{scenario.Name}: {policy} done");
+            var mode = modes[job.Mode];
+            traces[job] = PolicyRun.Run(scenario, plan, policy, seed, mode, configure: configureBreakwater);
+            progress?.Invoke($"{scenario.Name} ({mode.Name}): {policy} done");
         });
 
-        var results = new List<ScenarioResult>(scenarios.Count);
-        for (var s = 0; s < scenarios.Count; s++)
+        var results = new List<ModeResult>(modes.Count);
+        for (var m = 0; m < modes.Count; m++)
         {
-            var oracle = oracles[s];
-            var rows = new List<PolicyResult>(policyLists[s].Count);
-            for (var p = 0; p < policyLists[s].Count; p++)
+            var scenarioResults = new List<ScenarioResult>(scenarios.Count);
+            for (var s = 0; s < scenarios.Count; s++)
             {
-                rows.Add(Metrics.Compute(policyLists[s][p], scenarios[s], traces[(s, p)], oracle.Successes));
+                var oracle = needsOracle ? oracles[s].Successes : 0;
+                var tenant = modes[m].Kind == BenchModeKind.Tenant;
+                var rows = new List<PolicyResult>(policyLists[s].Count);
+                var backgrounds = new List<PolicyResult>(policyLists[s].Count);
+                for (var p = 0; p < policyLists[s].Count; p++)
+                {
+                    var trace = traces[(s, m, p)];
+
+                    // The tested share's goodput would be against the oracle of the whole fleet: a tenant row leaves it out.
+                    rows.Add(Metrics.Compute(policyLists[s][p], scenarios[s], trace.Tested, tenant ? trace.Tested.Plan.Count : oracle));
+                    if (trace.Background is { } background)
+                    {
+                        backgrounds.Add(Metrics.Compute(modes[m].Background!, scenarios[s], background, background.Plan.Count));
+                    }
+                }
+
+                scenarioResults.Add(new ScenarioResult(scenarios[s].Name, oracle, rows) { Backgrounds = tenant ? backgrounds : null });
             }
 
-            results.Add(new ScenarioResult(scenarios[s].Name, oracle.Successes, rows));
+            results.Add(new ModeResult(modes[m], scenarioResults));
         }
 
         return new BenchmarkReport(seed, results);

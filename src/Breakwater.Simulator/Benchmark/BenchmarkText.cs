@@ -3,9 +3,50 @@ using System.Text;
 
 namespace Breakwater.Simulator.Benchmark;
 
-/// <summary>The report as plain aligned text (redirected output, docs), one row per scenario and policy.</summary>
+/// <summary>The report as plain aligned text (redirected output, docs), per mode one row per scenario and policy.</summary>
 internal static class BenchmarkText
 {
+    /// <summary>The extra columns of a tenant mode: the background clients' figures in the same run.</summary>
+    public static IReadOnlyList<string> BackgroundHeaders { get; } = ["bg success", "bg ampl."];
+
+    /// <summary>The columns of <paramref name="mode"/>'s table: <see cref="Headers"/>, plus <see cref="BackgroundHeaders"/> in a tenant mode.</summary>
+    public static IReadOnlyList<string> HeadersFor(BenchMode mode)
+    {
+        ArgumentNullException.ThrowIfNull(mode);
+        return mode.Kind == BenchModeKind.Tenant ? [.. Headers, .. BackgroundHeaders] : Headers;
+    }
+
+    /// <summary>
+    /// Row <paramref name="row"/> of <paramref name="scenario"/> in <paramref name="mode"/>: <see cref="Cells"/>; in a
+    /// tenant mode the tested share's figures (goodput "-": the share is judged by its own success) and the background's.
+    /// </summary>
+    public static IReadOnlyList<string> CellsFor(BenchMode mode, ScenarioResult scenario, int row)
+    {
+        ArgumentNullException.ThrowIfNull(mode);
+        ArgumentNullException.ThrowIfNull(scenario);
+        var cells = Cells(scenario, scenario.Policies[row]);
+        if (mode.Kind != BenchModeKind.Tenant || scenario.Backgrounds is not { } backgrounds)
+        {
+            return cells;
+        }
+
+        var c = CultureInfo.InvariantCulture;
+        var b = backgrounds[row];
+        return [.. cells.Select((cell, i) => Headers[i] == "goodput" ? "-" : cell), b.SuccessRate.ToString("0.000", c), b.Amplification.ToString("0.00", c)];
+    }
+
+    /// <summary>The line that heads a mode's tables.</summary>
+    public static string Title(BenchMode mode)
+    {
+        ArgumentNullException.ThrowIfNull(mode);
+        return mode.Kind switch
+        {
+            BenchModeKind.Clients => $"mode {mode.Name}: {ArrivalPlan.DefaultClients} clients, each with its own policy instance",
+            BenchModeKind.Gateway => $"mode {mode.Name}: all {ArrivalPlan.DefaultClients} clients through one policy instance (as breakwater serve runs)",
+            _ => $"mode {mode.Name}: the policy on clients 0-{BenchMode.TenantClients - 1} of {ArrivalPlan.DefaultClients}, {mode.Background} on the rest (figures of the policy's share; bg = the background's)",
+        };
+    }
+
     public static IReadOnlyList<string> Headers { get; } =
         ["scenario", "policy", "requests", "succeeded", "success", "goodput", "ampl.", "peak", "p50 s", "p99 s", "recovery s", "fallback", "early", "truncated"];
 
@@ -63,55 +104,79 @@ internal static class BenchmarkText
         ];
     }
 
-    /// <summary>A Markdown table (docs/benchmarks.md) of every row.</summary>
+    /// <summary>Markdown tables (docs/benchmarks.md) of every row, one per mode.</summary>
     public static string Markdown(BenchmarkReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
         var sb = new StringBuilder();
-        sb.Append("| ").AppendJoin(" | ", Headers).Append(" |\n");
-        sb.Append('|').AppendJoin("|", Headers.Select(_ => "---")).Append("|\n");
-        foreach (var s in report.Scenarios)
+        foreach (var m in report.Modes)
         {
-            sb.Append("| ").Append(s.Name).Append(" (oracle ").Append(s.OracleSuccesses.ToString(CultureInfo.InvariantCulture)).Append(")").Append(" |").Append(string.Concat(Enumerable.Repeat(" |", Headers.Count - 1))).Append('\n');
-            foreach (var p in s.Policies)
+            var headers = HeadersFor(m.Mode);
+            var tenant = m.Mode.Kind == BenchModeKind.Tenant;
+            sb.Append(sb.Length > 0 ? "\n" : "").Append(Title(m.Mode)).Append("\n\n");
+            sb.Append("| ").AppendJoin(" | ", headers).Append(" |\n");
+            sb.Append('|').AppendJoin("|", headers.Select(_ => "---")).Append("|\n");
+            foreach (var s in m.Scenarios)
             {
-                var cells = Cells(s, p).ToArray();
-                cells[0] = "";
-                sb.Append("| ").AppendJoin(" | ", cells).Append(" |\n");
+                sb.Append("| ").Append(s.Name);
+                if (!tenant)
+                {
+                    sb.Append(" (oracle ").Append(s.OracleSuccesses.ToString(CultureInfo.InvariantCulture)).Append(')');
+                }
+
+                sb.Append(" |").Append(string.Concat(Enumerable.Repeat(" |", headers.Count - 1))).Append('\n');
+                for (var row = 0; row < s.Policies.Count; row++)
+                {
+                    var cells = CellsFor(m.Mode, s, row).ToArray();
+                    cells[0] = "";
+                    sb.Append("| ").AppendJoin(" | ", cells).Append(" |\n");
+                }
             }
         }
 
         return sb.ToString();
     }
 
-    /// <summary>Plain aligned columns, for output that is not a terminal.</summary>
+    /// <summary>Plain aligned columns, for output that is not a terminal: per mode its title, its tables, the oracle.</summary>
     public static string Plain(BenchmarkReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
-        var rows = new List<IReadOnlyList<string>> { Headers };
-        foreach (var s in report.Scenarios)
-        {
-            rows.AddRange(s.Policies.Select(p => Cells(s, p)));
-        }
-
         var sb = new StringBuilder();
-        Align(sb, rows);
-        var deferral = new List<IReadOnlyList<string>> { DeferralHeaders };
-        foreach (var s in report.Scenarios)
+        foreach (var m in report.Modes)
         {
-            deferral.AddRange(s.Policies.Where(p => p.Deferral is not null).Select(p => DeferralCells(s, p)));
-        }
+            if (sb.Length > 0)
+            {
+                sb.Append('\n');
+            }
 
-        if (deferral.Count > 1)
-        {
-            sb.Append('\n');
-            Align(sb, deferral);
-            sb.Append('\n');
-        }
+            sb.Append(Title(m.Mode)).Append('\n');
+            var rows = new List<IReadOnlyList<string>> { HeadersFor(m.Mode) };
+            foreach (var s in m.Scenarios)
+            {
+                rows.AddRange(Enumerable.Range(0, s.Policies.Count).Select(row => CellsFor(m.Mode, s, row)));
+            }
 
-        foreach (var s in report.Scenarios)
-        {
-            sb.Append(s.Name).Append(": oracle successes ").Append(s.OracleSuccesses.ToString(CultureInfo.InvariantCulture)).Append('\n');
+            Align(sb, rows);
+            var deferral = new List<IReadOnlyList<string>> { DeferralHeaders };
+            foreach (var s in m.Scenarios)
+            {
+                deferral.AddRange(s.Policies.Where(p => p.Deferral is not null).Select(p => DeferralCells(s, p)));
+            }
+
+            if (deferral.Count > 1)
+            {
+                sb.Append('\n');
+                Align(sb, deferral);
+                sb.Append('\n');
+            }
+
+            if (m.Mode.Kind != BenchModeKind.Tenant)
+            {
+                foreach (var s in m.Scenarios)
+                {
+                    sb.Append(s.Name).Append(": oracle successes ").Append(s.OracleSuccesses.ToString(CultureInfo.InvariantCulture)).Append('\n');
+                }
+            }
         }
 
         return sb.ToString();

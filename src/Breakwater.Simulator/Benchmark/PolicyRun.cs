@@ -7,21 +7,33 @@ using Breakwater.Simulator.Time;
 namespace Breakwater.Simulator.Benchmark;
 
 /// <summary>
-/// One (scenario, policy) run in virtual time: one clock, one simulator, 50 clients each with its own policy state over
-/// the one shared simulator handler, the planned arrivals started from a timer, every call cancelled at its deadline D.
+/// One (scenario, policy, mode) run in virtual time: one clock, one simulator, 50 clients over the one shared
+/// simulator handler, the planned arrivals started from a timer, every call cancelled at its deadline D. The mode
+/// (<see cref="BenchMode"/>) decides which policy instance serves which client: each its own (<c>clients</c>), one for
+/// all (<c>gateway</c>), or the tested policy on clients 0–9 and the background policy on the rest (<c>tenant</c>).
 /// Must run on a thread without a SynchronizationContext; everything then runs on that thread.
 /// </summary>
 internal sealed class PolicyRun
 {
+    /// <summary>Most jobs the gateway's deferral worker sends at once (its default, <c>Breakwater:Deferral:MaxInFlight</c>).</summary>
+    public const int GatewayJobsInFlight = 4;
+
+    /// <summary>The gateway's floor of the adaptive limit (its default <c>Breakwater:Concurrency:MinLimit</c>).</summary>
+    public const int GatewayMinLimit = 4;
+
     private static readonly byte[] MessageStop = Encoding.UTF8.GetBytes("event: message_stop");
     private static readonly byte[] ErrorEvent = Encoding.UTF8.GetBytes("event: error");
 
     private readonly Scenario _scenario;
     private readonly IReadOnlyList<PlannedRequest> _plan;
     private readonly VirtualTimeProvider _clock;
+    private readonly BenchMode _mode;
     private readonly RunTrace _trace;
+    private readonly RunTrace? _background;
     private readonly HttpMessageInvoker[] _clients;
+    private readonly HttpMessageInvoker[] _invokers;
     private readonly HttpMessageHandler[] _handlers;
+    private readonly int[] _instanceOf;
     private readonly SimulatedUpstream _upstream;
     private readonly TimeSpan _deadline;
     private readonly DateTimeOffset _origin;
@@ -29,55 +41,100 @@ internal sealed class PolicyRun
     private int _next;
     private ITimer? _arrivals;
 
-    private PolicyRun(Scenario scenario, IReadOnlyList<PlannedRequest> plan, string policy, int seed, int clients, Action<BreakwaterOptions>? configure, Simulator simulator, VirtualTimeProvider clock)
+    private PolicyRun(Scenario scenario, IReadOnlyList<PlannedRequest> plan, string policy, int seed, int clients, Action<BreakwaterOptions>? configure, Simulator simulator, VirtualTimeProvider clock, BenchMode mode)
     {
         _clock = clock;
         _scenario = scenario;
         _plan = plan;
+        _mode = mode;
         _trace = new RunTrace(plan);
+        _background = mode.Kind == BenchModeKind.Tenant ? new RunTrace(plan) : null;
         _deadline = TimeSpan.FromSeconds(scenario.DeadlineSeconds);
         _origin = simulator.ScenarioStart;
         _upstream = simulator.CreateHandler();
-        var attemptTimeout = TimeSpan.FromSeconds(scenario.AttemptTimeoutSeconds);
+
         // breakwater-defer draws the same jitter as breakwater: both runs are identical until the first deferral.
         var defer = policy == BenchPolicies.BreakwaterDefer && scenario.Deferral is not null;
-        var policyIndex = Math.Max(0, BenchPolicies.All.ToList().IndexOf(defer ? BenchPolicies.Breakwater : policy));
-        _clients = new HttpMessageInvoker[clients];
-        _handlers = new HttpMessageHandler[clients];
-        var breakwaterHandlers = new BreakwaterHandler[clients];
-        for (var i = 0; i < clients; i++)
+        var gateway = mode.Kind == BenchModeKind.Gateway;
+        var instances = gateway ? 1 : clients;
+        _handlers = new HttpMessageHandler[instances];
+        _invokers = new HttpMessageInvoker[instances];
+        var breakwaterHandlers = new BreakwaterHandler?[instances];
+        for (var i = 0; i < instances; i++)
         {
+            var tested = mode.IsTested(i);
+            var instancePolicy = tested ? policy : mode.Background!;
+            var policyIndex = Math.Max(0, BenchPolicies.All.ToList().IndexOf(tested && defer ? BenchPolicies.Breakwater : instancePolicy));
             var random = new Random(unchecked((seed * 1_000_003) + (policyIndex * 10_007) + i));
-            var tap = new UpstreamTap(_trace, _clock, _origin, scenario, _upstream);
-            _handlers[i] = policy switch
+            var tap = new UpstreamTap(tested ? _trace : _background!, _clock, _origin, scenario, _upstream);
+            var options = instancePolicy is BenchPolicies.Breakwater or BenchPolicies.BreakwaterDefer
+                ? (gateway ? GatewayOptionsFor(scenario, configure) : BreakwaterOptionsFor(scenario, i, configure))
+                : null;
+            _handlers[i] = CreateHandler(instancePolicy, scenario, options, _clock, random, tap);
+            if (tested && defer)
             {
-                BenchPolicies.None => new NoRetryHandler(_clock, attemptTimeout) { InnerHandler = tap },
-                BenchPolicies.SdkDefault => new SdkDefaultHandler(_clock, random, attemptTimeout) { InnerHandler = tap },
-                BenchPolicies.Naive529 => new Naive529Handler(_clock, random, attemptTimeout) { InnerHandler = tap },
-                BenchPolicies.PollyStandard => new PollyStandardHandler(_clock, random, attemptTimeout) { InnerHandler = tap },
-                BenchPolicies.Breakwater or BenchPolicies.BreakwaterDefer => breakwaterHandlers[i] = new BreakwaterHandler(BreakwaterOptionsFor(scenario, i, configure), _clock, random) { InnerHandler = tap },
-                _ => throw new ArgumentException($"Unknown policy '{policy}'.", nameof(policy)),
-            };
-            _clients[i] = new HttpMessageInvoker(_handlers[i], disposeHandler: false);
+                breakwaterHandlers[i] = (BreakwaterHandler)_handlers[i];
+            }
+
+            _invokers[i] = new HttpMessageInvoker(_handlers[i], disposeHandler: false);
+        }
+
+        _instanceOf = new int[clients];
+        _clients = new HttpMessageInvoker[clients];
+        for (var c = 0; c < clients; c++)
+        {
+            _instanceOf[c] = gateway ? 0 : c;
+            _clients[c] = _invokers[_instanceOf[c]];
         }
 
         if (defer)
         {
-            _deferrals = new Deferrals(this, breakwaterHandlers);
+            _deferrals = new Deferrals(this, breakwaterHandlers, gateway ? GatewayJobsInFlight : Deferrals.JobsPerClient);
             _trace.Deferred = new DeferredOutcome?[plan.Count];
         }
     }
 
+    /// <summary>The policy handler of one client (clients, tenant) or of all (gateway), over that instance's tap.</summary>
+    private static HttpMessageHandler CreateHandler(string policy, Scenario scenario, BreakwaterOptions? options, TimeProvider clock, Random random, UpstreamTap tap)
+    {
+        var attemptTimeout = TimeSpan.FromSeconds(scenario.AttemptTimeoutSeconds);
+        return policy switch
+        {
+            BenchPolicies.None => new NoRetryHandler(clock, attemptTimeout) { InnerHandler = tap },
+            BenchPolicies.SdkDefault => new SdkDefaultHandler(clock, random, attemptTimeout) { InnerHandler = tap },
+            BenchPolicies.Naive529 => new Naive529Handler(clock, random, attemptTimeout) { InnerHandler = tap },
+            BenchPolicies.PollyStandard => new PollyStandardHandler(clock, random, attemptTimeout) { InnerHandler = tap },
+            BenchPolicies.Breakwater or BenchPolicies.BreakwaterDefer => new BreakwaterHandler(options!, clock, random) { InnerHandler = tap },
+            _ => throw new ArgumentException($"Unknown policy '{policy}'.", nameof(policy)),
+        };
+    }
+
     /// <summary>The options every breakwater client gets: the product defaults, the scenario's deadline and attempt timeout, its fallback chain.</summary>
     public static BreakwaterOptions BreakwaterOptionsFor(Scenario scenario, int client, Action<BreakwaterOptions>? configure)
+        => OptionsFor(scenario, "client-" + client.ToString(System.Globalization.CultureInfo.InvariantCulture), minLimit: null, configure);
+
+    /// <summary>
+    /// The options of the one breakwater instance of gateway mode: what <c>breakwater serve</c> sets on top of the
+    /// product defaults (name <c>gateway</c>, <c>Concurrency:MinLimit</c> 4, see GatewayOptions.Breakwater), then the
+    /// scenario's deadline, attempt timeout and fallback chain, as a gateway configured for that traffic would have.
+    /// </summary>
+    public static BreakwaterOptions GatewayOptionsFor(Scenario scenario, Action<BreakwaterOptions>? configure)
+        => OptionsFor(scenario, "gateway", GatewayMinLimit, configure);
+
+    private static BreakwaterOptions OptionsFor(Scenario scenario, string name, int? minLimit, Action<BreakwaterOptions>? configure)
     {
         ArgumentNullException.ThrowIfNull(scenario);
         var options = new BreakwaterOptions
         {
-            Name = "client-" + client.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            Name = name,
             AttemptTimeout = TimeSpan.FromSeconds(scenario.AttemptTimeoutSeconds),
             TotalDeadline = TimeSpan.FromSeconds(scenario.DeadlineSeconds),
         };
+        if (minLimit is { } min)
+        {
+            options.Concurrency.MinLimit = min;
+        }
+
         if (scenario.FallbackChain.Count >= 2)
         {
             options.Fallback.Add([.. scenario.FallbackChain]);
@@ -87,16 +144,25 @@ internal sealed class PolicyRun
         return options;
     }
 
+    /// <summary>A run in <c>clients</c> mode: the trace of every request.</summary>
     public static RunTrace Run(Scenario scenario, IReadOnlyList<PlannedRequest> plan, string policy, int seed, int clients = ArrivalPlan.DefaultClients, Action<BreakwaterOptions>? configure = null)
+        => Run(scenario, plan, policy, seed, BenchMode.Clients, clients, configure).Tested;
+
+    /// <summary>A run in <paramref name="mode"/>: the tested share's trace (every request outside tenant modes) and the background's.</summary>
+    public static ModeTrace Run(Scenario scenario, IReadOnlyList<PlannedRequest> plan, string policy, int seed, BenchMode mode, int clients = ArrivalPlan.DefaultClients, Action<BreakwaterOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(scenario);
         ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(mode);
         var clock = new VirtualTimeProvider();
         using var simulator = new Simulator(new SimulatorOptions { Scenario = scenario, Seed = seed, TimeProvider = clock });
-        var run = new PolicyRun(scenario, plan, policy, seed, clients, configure, simulator, clock);
+        var run = new PolicyRun(scenario, plan, policy, seed, clients, configure, simulator, clock, mode);
         try
         {
-            return run.Execute();
+            var trace = run.Execute();
+            return run._background is not { } background
+                ? new ModeTrace(trace, null)
+                : new ModeTrace(Share(plan, trace, mode.IsTested), Share(plan, background, c => !mode.IsTested(c)));
         }
         finally
         {
@@ -104,12 +170,33 @@ internal sealed class PolicyRun
         }
     }
 
-    /// <summary>Disposes each client's policy handler (and through it the tap), then the shared simulator handler.</summary>
+    /// <summary>The requests of the clients <paramref name="keep"/> picks, with their outcomes and the attempts their taps saw.</summary>
+    private static RunTrace Share(IReadOnlyList<PlannedRequest> plan, RunTrace trace, Func<int, bool> keep)
+    {
+        var share = new RunTrace([.. plan.Where(p => keep(p.Client))]);
+        for (var k = 0; k < share.Plan.Count; k++)
+        {
+            var index = share.Plan[k].Index;
+            share.Outcomes[k] = trace.Outcomes[index];
+            share.AttemptsPerRequest[k] = trace.AttemptsPerRequest[index];
+        }
+
+        share.AttemptTimes.AddRange(trace.AttemptTimes);
+        share.EarlyRetries = trace.EarlyRetries;
+        if (trace.Deferred is { } deferred)
+        {
+            share.Deferred = [.. share.Plan.Select(p => deferred[p.Index])];
+        }
+
+        return share;
+    }
+
+    /// <summary>Disposes each policy instance (and through it the tap), then the shared simulator handler.</summary>
     private void DisposeClients()
     {
-        foreach (var client in _clients)
+        foreach (var invoker in _invokers)
         {
-            client.Dispose();
+            invoker.Dispose();
         }
 
         foreach (var handler in _handlers)
@@ -175,7 +262,7 @@ internal sealed class PolicyRun
         var started = _clock.GetUtcNow();
 
         // The live call is exactly what it is without deferral (same deadline D); only its failure is handled differently.
-        var deferrable = _deferrals is not null && plan.Deferrable;
+        var deferrable = _deferrals is not null && plan.Deferrable && _mode.IsTested(plan.Client);
         using var deadline = new CancellationTokenSource(_deadline, _clock);
         using var request = BenchRequests.Create(plan);
         var outcome = default(RequestOutcome);
@@ -201,7 +288,7 @@ internal sealed class PolicyRun
             defer = deferrable && (DeferralPolicy.IsDeferrable(e) || (e is OperationCanceledException && deadline.IsCancellationRequested));
         }
 
-        _trace.Outcomes[plan.Index] = outcome;
+        (_mode.IsTested(plan.Client) ? _trace : _background!).Outcomes[plan.Index] = outcome;
         if (defer)
         {
             await _deferrals!.DeferAsync(plan).ConfigureAwait(false);
@@ -234,9 +321,10 @@ internal sealed class PolicyRun
     }
 
     /// <summary>
-    /// breakwater-defer: per client, as an application would wire the library, a job store and a
-    /// <see cref="DeferralWorker"/> over that client's own <see cref="BreakwaterHandler"/> (so the worker sees the same
-    /// health and adaptive limit as the client's live calls). The workers are polled from a timer on the virtual clock.
+    /// breakwater-defer: per breakwater instance, as an application (or the gateway) would wire the library, a job store
+    /// and a <see cref="DeferralWorker"/> over that instance's own <see cref="BreakwaterHandler"/> (so the worker sees
+    /// the same health and adaptive limit as its live calls): one per tested client, or the gateway's one with its
+    /// <see cref="GatewayJobsInFlight"/> jobs at once. The workers are polled from a timer on the virtual clock.
     /// </summary>
     private sealed class Deferrals
     {
@@ -250,38 +338,43 @@ internal sealed class PolicyRun
         public const int JobsPerClient = 1;
 
         private readonly PolicyRun _run;
-        private readonly MemoryJobStore[] _stores;
-        private readonly DeferralWorker[] _workers;
-        private readonly Dictionary<(int Client, string Id), PlannedRequest> _plans = [];
+        private readonly MemoryJobStore?[] _stores;
+        private readonly List<DeferralWorker> _workers = [];
+        private readonly Dictionary<(int Instance, string Id), PlannedRequest> _plans = [];
         private ITimer? _poll;
 
-        public Deferrals(PolicyRun run, BreakwaterHandler[] handlers)
+        /// <summary>A store and a worker per breakwater instance in <paramref name="handlers"/> (null: not the tested policy).</summary>
+        public Deferrals(PolicyRun run, BreakwaterHandler?[] handlers, int jobsInFlight)
         {
             _run = run;
-            _stores = new MemoryJobStore[handlers.Length];
-            _workers = new DeferralWorker[handlers.Length];
+            _stores = new MemoryJobStore?[handlers.Length];
             for (var i = 0; i < handlers.Length; i++)
             {
-                var client = i;
+                if (handlers[i] is not { } handler)
+                {
+                    continue;
+                }
+
+                var instance = i;
                 _stores[i] = new MemoryJobStore(run._clock);
-                _workers[i] = new DeferralWorker(
-                    _stores[i],
-                    run._clients[i],
-                    handlers[i].GetHealth,
+                _workers.Add(new DeferralWorker(
+                    _stores[i]!,
+                    run._invokers[i],
+                    handler.GetHealth,
                     new DeferralWorkerOptions
                     {
                         PollInterval = PollInterval,
                         TrackCounts = false,
-                        MaxInFlight = JobsPerClient,
+                        MaxInFlight = jobsInFlight,
                         UpstreamBaseAddress = BenchRequests.BaseAddress,
                         PrepareRequest = (job, request, _) =>
                         {
                             request.Headers.TryAddWithoutValidation("x-api-key", BenchRequests.ApiKey);
-                            request.Options.Set(UpstreamTap.PlanOption, _plans[(client, job.Id)]);
+                            request.Options.Set(UpstreamTap.PlanOption, _plans[(instance, job.Id)]);
                             return Task.CompletedTask;
                         },
                     },
-                    run._clock);
+                    run._clock));
             }
         }
 
@@ -293,18 +386,19 @@ internal sealed class PolicyRun
             using var request = BenchRequests.Create(plan);
             var deferred = await DeferredRequest.FromAsync(request).ConfigureAwait(false);
             var deadline = _run._origin + TimeSpan.FromSeconds(plan.ArrivalSeconds + _run._scenario.Deferral!.DeadlineSeconds);
-            var result = await _stores[plan.Client].EnqueueAsync("bench", null, plan.Model.Name, deferred, deadline).ConfigureAwait(false);
-            _plans[(plan.Client, result.Job.Id)] = plan;
+            var instance = _run._instanceOf[plan.Client];
+            var result = await _stores[instance]!.EnqueueAsync("bench", null, plan.Model.Name, deferred, deadline).ConfigureAwait(false);
+            _plans[(instance, result.Job.Id)] = plan;
         }
 
         public void Finish(RunTrace trace)
         {
             _poll?.Dispose();
-            for (var client = 0; client < _stores.Length; client++)
+            for (var instance = 0; instance < _stores.Length; instance++)
             {
-                foreach (var job in _stores[client].All)
+                foreach (var job in _stores[instance]?.All ?? [])
                 {
-                    var plan = _plans[(client, job.Id)];
+                    var plan = _plans[(instance, job.Id)];
                     var arrival = _run._origin + TimeSpan.FromSeconds(plan.ArrivalSeconds);
                     trace.Deferred![plan.Index] = new DeferredOutcome
                     {

@@ -108,7 +108,7 @@ public sealed class WidthTests
     {
         string[] scenarios = ["steady", "flash-storm", "long-incident", "opus-outage", "rate-limited", "midstream-overload", "metastable", "masked-gateway"];
         string[] policies = [BenchPolicies.None, "sdk-default", "naive-529", "polly-standard", BenchPolicies.Breakwater];
-        return new BenchmarkReport(1, [.. scenarios.Select((s, si) => new ScenarioResult(s, 11890 + si, [.. policies.Select((p, pi) => new PolicyResult
+        return new BenchmarkReport(1, [new ModeResult(BenchMode.Clients, [.. scenarios.Select((s, si) => new ScenarioResult(s, 11890 + si, [.. policies.Select((p, pi) => new PolicyResult
         {
             Policy = p,
             Requests = 12000 + si,
@@ -123,7 +123,7 @@ public sealed class WidthTests
             FallbackShare = 0.038,
             EarlyRetries = 3129,
             Truncated = 0,
-        })]))]);
+        })]))])]);
     }
 
     [Fact]
@@ -137,7 +137,7 @@ public sealed class WidthTests
         var lines = output.Split('\n');
         Assert.All(lines, l => Assert.True(l.TrimEnd().Length <= 120, l));
         Assert.DoesNotContain("…", output, StringComparison.Ordinal);
-        var headerLines = string.Join('\n', lines.Take(3));
+        var headerLines = string.Join('\n', lines.Take(4));
         foreach (var word in BenchmarkText.Headers.Skip(1).SelectMany(h => h.Split(' ')))
         {
             Assert.Contains(word, headerLines, StringComparison.Ordinal);

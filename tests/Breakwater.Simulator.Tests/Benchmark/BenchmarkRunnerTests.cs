@@ -27,8 +27,11 @@ public class BenchmarkRunnerTests
         using var doc = JsonDocument.Parse(report.ToJson());
         var root = doc.RootElement;
 
-        Assert.Equal(["seed", "scenarios"], root.EnumerateObject().Select(p => p.Name));
-        var scenario = root.GetProperty("scenarios")[0];
+        Assert.Equal(["seed", "modes"], root.EnumerateObject().Select(p => p.Name));
+        var mode = Assert.Single(root.GetProperty("modes").EnumerateArray());
+        Assert.Equal(["mode", "scenarios"], mode.EnumerateObject().Select(p => p.Name));
+        Assert.Equal("clients", mode.GetProperty("mode").GetString());
+        var scenario = mode.GetProperty("scenarios")[0];
         Assert.Equal(["name", "oracleSuccesses", "policies"], scenario.EnumerateObject().Select(p => p.Name));
         Assert.Equal("short-storm", scenario.GetProperty("name").GetString());
         var policies = scenario.GetProperty("policies").EnumerateArray().ToList();

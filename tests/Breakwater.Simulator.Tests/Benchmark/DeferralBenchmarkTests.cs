@@ -10,7 +10,7 @@ namespace Breakwater.Simulator.Tests.Benchmark;
 public sealed class DeferralBenchmarkTests
 {
     /// <summary>A short long incident: capacity at 10 % for 4 minutes, half the requests may wait 30 minutes.</summary>
-    private static Scenario ShortIncident(double fraction = 0.5) => BenchKit.ShortStorm() with
+    internal static Scenario ShortIncident(double fraction = 0.5) => BenchKit.ShortStorm() with
     {
         Name = "short-incident-deferral",
         RunSeconds = 600,
@@ -126,10 +126,11 @@ public sealed class DeferralBenchmarkTests
         Assert.All(variant.Policies, p => Assert.NotNull(p.Deferral));
         Assert.All(report.Scenarios[1].Policies, p => Assert.Null(p.Deferral));
         using var json = JsonDocument.Parse(report.ToJson());
-        var defer = json.RootElement.GetProperty("scenarios")[0].GetProperty("policies")[5];
+        var scenarios = json.RootElement.GetProperty("modes")[0].GetProperty("scenarios");
+        var defer = scenarios[0].GetProperty("policies")[5];
         Assert.Equal("breakwater-defer", defer.GetProperty("policy").GetString());
         Assert.True(defer.GetProperty("deferral").GetProperty("completionRate").GetDouble() >= 0.99);
-        Assert.False(json.RootElement.GetProperty("scenarios")[1].GetProperty("policies")[0].TryGetProperty("deferral", out _));
+        Assert.False(scenarios[1].GetProperty("policies")[0].TryGetProperty("deferral", out _));
         Assert.Contains("non-def. success", BenchmarkText.Plain(report), StringComparison.Ordinal);
     }
 
