@@ -38,18 +38,19 @@ internal sealed class UpstreamTap : DelegatingHandler
         // What goes on the wire is a fresh serialisation of the request each time. The in-process simulator reads the
         // content as a stream, which HttpContent caches: a policy re-sending the same message would send an empty body.
         using var wire = new HttpRequestMessage(request.Method, request.RequestUri) { Content = new ByteArrayContent(body) };
-        foreach (var header in request.Headers)
+        // NonValidated: the values as they go on the wire, without parsing (and allocating) each header per attempt.
+        foreach (var header in request.Headers.NonValidated)
         {
-            wire.Headers.TryAddWithoutValidation(header.Key, header.Value);
+            wire.Headers.TryAddWithoutValidation(header.Key, (IEnumerable<string>)header.Value);
         }
 
         if (request.Content is not null)
         {
-            foreach (var header in request.Content.Headers)
+            foreach (var header in request.Content.Headers.NonValidated)
             {
                 if (!header.Key.Equals("Content-Length", StringComparison.OrdinalIgnoreCase))
                 {
-                    wire.Content.Headers.TryAddWithoutValidation(header.Key, header.Value);
+                    wire.Content.Headers.TryAddWithoutValidation(header.Key, (IEnumerable<string>)header.Value);
                 }
             }
         }
