@@ -29,7 +29,7 @@ internal static class BenchTable
 
         foreach (var s in report.Scenarios)
         {
-            console.WriteLine($"{s.Name}: oracle successes {s.OracleSuccesses}");
+            console.WriteLine(BenchmarkText.OracleLine(s));
         }
     }
 

@@ -60,7 +60,9 @@ internal static class BenchmarkRunner
                 rows.Add(Metrics.Compute(policyLists[s][p], scenarios[s], traces[(s, p)], oracle.Successes));
             }
 
-            results.Add(new ScenarioResult(scenarios[s].Name, oracle.Successes, rows));
+            var result = new ScenarioResult(scenarios[s].Name, oracle.Successes, rows) { Oracle = oracle };
+            RunInvariant.CheckGoodput(result);
+            results.Add(result);
         }
 
         return new BenchmarkReport(seed, results);

@@ -7,7 +7,7 @@ namespace Breakwater.Simulator.Benchmark;
 internal static class BenchmarkText
 {
     public static IReadOnlyList<string> Headers { get; } =
-        ["scenario", "policy", "requests", "succeeded", "success", "goodput", "ampl.", "peak", "p50 s", "p99 s", "recovery s", "fallback", "early", "truncated"];
+        ["scenario", "policy", "requests", "succeeded", "success", "goodput", "ampl.", "peak", "p50 s", "p99 s", "recovery s", "fallback", "early", "early key", "incident", "stuck", "useful", "429/ok", "truncated"];
 
     public static IReadOnlyList<string> Cells(ScenarioResult scenario, PolicyResult p)
     {
@@ -29,6 +29,11 @@ internal static class BenchmarkText
             p.RecoverySeconds?.ToString(c) ?? "-",
             p.FallbackShare.ToString("0.000", c),
             p.EarlyRetries.ToString(c),
+            p.EarlyRetriesKeyWide.ToString(c),
+            p.IncidentSuccess?.ToString("0.000", c) ?? "-",
+            p.StuckSuccess?.ToString("0.000", c) ?? "-",
+            p.UsefulWork?.ToString("0.000", c) ?? "-",
+            p.RateLimitedPerSuccess.ToString("0.000", c),
             p.Truncated.ToString(c),
         ];
     }
@@ -111,10 +116,20 @@ internal static class BenchmarkText
 
         foreach (var s in report.Scenarios)
         {
-            sb.Append(s.Name).Append(": oracle successes ").Append(s.OracleSuccesses.ToString(CultureInfo.InvariantCulture)).Append('\n');
+            sb.Append(OracleLine(s)).Append('\n');
         }
 
         return sb.ToString();
+    }
+
+    /// <summary>One line per scenario: the oracle's best successes, each discipline's, the impossible count.</summary>
+    public static string OracleLine(ScenarioResult scenario)
+    {
+        ArgumentNullException.ThrowIfNull(scenario);
+        var o = scenario.Oracle;
+        return string.Create(
+            CultureInfo.InvariantCulture,
+            $"{scenario.Name}: oracle successes {scenario.OracleSuccesses} ({BenchmarkReport.OracleName(o.Best)}; newest-first {o.NewestFirstSuccesses}, fifo-cutoff {o.FifoSuccesses} at k {o.FifoCutoff:0.0}, edf {o.EdfSuccesses}; impossible {o.Impossible})");
     }
 
     private static void Align(StringBuilder sb, List<IReadOnlyList<string>> rows)

@@ -26,6 +26,9 @@ internal sealed class PolicyRun
     private readonly TimeSpan _deadline;
     private readonly DateTimeOffset _origin;
     private readonly Deferrals? _deferrals;
+    private readonly Simulator _simulator;
+    private readonly string _policy;
+    private readonly BreakwaterHandler[] _breakwaterHandlers;
     private int _next;
     private ITimer? _arrivals;
 
@@ -38,13 +41,15 @@ internal sealed class PolicyRun
         _deadline = TimeSpan.FromSeconds(scenario.DeadlineSeconds);
         _origin = simulator.ScenarioStart;
         _upstream = simulator.CreateHandler();
+        _simulator = simulator;
+        _policy = policy;
         var attemptTimeout = TimeSpan.FromSeconds(scenario.AttemptTimeoutSeconds);
         // breakwater-defer draws the same jitter as breakwater: both runs are identical until the first deferral.
         var defer = policy == BenchPolicies.BreakwaterDefer && scenario.Deferral is not null;
         var policyIndex = Math.Max(0, BenchPolicies.All.ToList().IndexOf(defer ? BenchPolicies.Breakwater : policy));
         _clients = new HttpMessageInvoker[clients];
         _handlers = new HttpMessageHandler[clients];
-        var breakwaterHandlers = new BreakwaterHandler[clients];
+        var breakwaterHandlers = _breakwaterHandlers = new BreakwaterHandler[clients];
         for (var i = 0; i < clients; i++)
         {
             var random = new Random(unchecked((seed * 1_000_003) + (policyIndex * 10_007) + i));
@@ -141,6 +146,8 @@ internal sealed class PolicyRun
             _clock.RunUntil(_origin + TimeSpan.FromSeconds(_scenario.RunSeconds) + tail + TimeSpan.FromSeconds(1));
             _arrivals?.Dispose();
             _deferrals?.Finish(_trace);
+            _trace.UpstreamStarts = _scenario.Models.Sum(m => _simulator.Capacity.Snapshot(m.Name).Started);
+            RunInvariant.Check(_scenario.Name, _policy, _trace, _breakwaterHandlers.Where(h => h is not null).SelectMany(h => h.GetHealth()));
             return _trace;
         }
         finally

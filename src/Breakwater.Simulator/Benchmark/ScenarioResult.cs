@@ -1,4 +1,8 @@
 namespace Breakwater.Simulator.Benchmark;
 
-/// <summary>One scenario: the oracle's successes and every policy's figures.</summary>
-internal sealed record ScenarioResult(string Name, int OracleSuccesses, IReadOnlyList<PolicyResult> Policies);
+/// <summary>One scenario: the oracle's successes (the best discipline), the oracle's detail, and every policy's figures.</summary>
+internal sealed record ScenarioResult(string Name, int OracleSuccesses, IReadOnlyList<PolicyResult> Policies)
+{
+    /// <summary>Each oracle discipline's successes and the impossible count (empty when the result was built without an oracle run).</summary>
+    public OracleResult Oracle { get; init; } = new(OracleSuccesses, [], []);
+}
