@@ -16,6 +16,9 @@ internal static class BenchTable
         ArgumentNullException.ThrowIfNull(report);
         var rows = report.Scenarios.Select(s => (s, s.Policies.Select(p => (p, (IReadOnlyList<string>)BenchmarkText.Cells(s, p))).ToList())).ToList();
         Write(console, BenchmarkText.Headers, rows, BenchPolicies.Breakwater, null);
+        console.WriteLine();
+        var work = report.Scenarios.Select(s => (s, s.Policies.Select(p => (p, (IReadOnlyList<string>)BenchmarkText.WorkCells(s, p))).ToList())).ToList();
+        Write(console, BenchmarkText.WorkHeaders, work, BenchPolicies.Breakwater, "In and after the incident; upstream work and retries");
 
         var deferral = report.Scenarios
             .Select(s => (s, s.Policies.Where(p => p.Deferral is not null).Select(p => (p, (IReadOnlyList<string>)BenchmarkText.DeferralCells(s, p))).ToList()))

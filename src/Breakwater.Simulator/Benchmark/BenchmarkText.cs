@@ -7,7 +7,7 @@ namespace Breakwater.Simulator.Benchmark;
 internal static class BenchmarkText
 {
     public static IReadOnlyList<string> Headers { get; } =
-        ["scenario", "policy", "requests", "succeeded", "success", "goodput", "ampl.", "peak", "p50 s", "p99 s", "recovery s", "fallback", "early", "early key", "incident", "stuck", "useful", "429/ok", "truncated"];
+        ["scenario", "policy", "requests", "succeeded", "success", "goodput", "ampl.", "peak", "p50 s", "p99 s", "recovery s", "fallback", "early", "truncated"];
 
     public static IReadOnlyList<string> Cells(ScenarioResult scenario, PolicyResult p)
     {
@@ -29,12 +29,29 @@ internal static class BenchmarkText
             p.RecoverySeconds?.ToString(c) ?? "-",
             p.FallbackShare.ToString("0.000", c),
             p.EarlyRetries.ToString(c),
-            p.EarlyRetriesKeyWide.ToString(c),
+            p.Truncated.ToString(c),
+        ];
+    }
+
+    /// <summary>Columns of the second table: how a policy fares in and after the incident, and how much of its upstream work and retrying is of use.</summary>
+    public static IReadOnlyList<string> WorkHeaders { get; } =
+        ["scenario", "policy", "incident", "stuck", "useful", "429/ok", "early client", "early key"];
+
+    public static IReadOnlyList<string> WorkCells(ScenarioResult scenario, PolicyResult p)
+    {
+        ArgumentNullException.ThrowIfNull(scenario);
+        ArgumentNullException.ThrowIfNull(p);
+        var c = CultureInfo.InvariantCulture;
+        return
+        [
+            scenario.Name,
+            p.Policy,
             p.IncidentSuccess?.ToString("0.000", c) ?? "-",
             p.StuckSuccess?.ToString("0.000", c) ?? "-",
             p.UsefulWork?.ToString("0.000", c) ?? "-",
             p.RateLimitedPerSuccess.ToString("0.000", c),
-            p.Truncated.ToString(c),
+            p.EarlyRetriesClientWide.ToString(c),
+            p.EarlyRetriesKeyWide.ToString(c),
         ];
     }
 
@@ -101,6 +118,14 @@ internal static class BenchmarkText
 
         var sb = new StringBuilder();
         Align(sb, rows);
+        var work = new List<IReadOnlyList<string>> { WorkHeaders };
+        foreach (var s in report.Scenarios)
+        {
+            work.AddRange(s.Policies.Select(p => WorkCells(s, p)));
+        }
+
+        sb.Append('\n');
+        Align(sb, work);
         var deferral = new List<IReadOnlyList<string>> { DeferralHeaders };
         foreach (var s in report.Scenarios)
         {

@@ -6,8 +6,8 @@ namespace Breakwater.Simulator.Benchmark;
 /// The physical limit: the same arrivals served with perfect coordination and no foresight of a request's own
 /// service time, under three queue disciplines (<see cref="OracleDiscipline"/>), each simulated on the same plan; the
 /// best counts. One central queue per model, dispatched whenever a slot is free (slots = ⌊C·c(t)⌋); a request may go
-/// down the scenario's fallback chain; a call still running at its deadline D is cancelled and frees its slot, as
-/// every client's call is; a stream failing before its first delta is re-queued, one failing after it is lost. It is
+/// down the scenario's fallback chain; work that cannot finish within D still holds its slot to the end of its service,
+/// as upstream; a stream failing before its first delta is re-queued, one failing after it is lost. It is
 /// never rejected but does respect a key's rate limits (they bind every client alike). Requests that no one can serve
 /// (service time above D on every model they may use) are counted as impossible and never started. Simulated directly
 /// as discrete events, without the HTTP layer.
@@ -267,8 +267,9 @@ internal sealed class Oracle
         var service = p.ServiceTimeOn(model).TotalSeconds;
         var output = Math.Clamp(p.OutputTokens, 1, Math.Max(1, p.MaxTokens));
 
-        // The caller cancels at its deadline, which frees the slot.
-        var cancelAt = p.ArrivalSeconds + _deadline;
+        // A call that cannot finish in time still holds its slot to the end of its service, as upstream (which cannot
+        // know the caller left).
+        var deadline = p.ArrivalSeconds + _deadline;
         _busy[modelIndex]++;
         _bucketLevel[2] -= output;
         if (p.Stream && _scenario.MidStream is { } ms && _now >= ms.StartSeconds && (ms.EndSeconds is null || _now < ms.EndSeconds) && _random.NextDouble() < ms.Probability)
@@ -276,20 +277,19 @@ internal sealed class Oracle
             var deltas = Math.Clamp((output + 24) / 25, 1, 16);
             if (_random.NextDouble() < 0.5)
             {
-                var failAt = _now + (service * 0.5 / (deltas + 1.0));
-                Push(Math.Min(failAt, cancelAt), failAt < cancelAt ? Requeue : Release, p.Index, modelIndex);
+                Push(_now + (service * 0.5 / (deltas + 1.0)), Requeue, p.Index, modelIndex);
             }
             else
             {
                 var after = 1 + _random.Next(deltas);
-                Push(Math.Min(_now + (service * (after + 0.5) / (deltas + 1.0)), cancelAt), Release, p.Index, modelIndex);
+                Push(_now + (service * (after + 0.5) / (deltas + 1.0)), Release, p.Index, modelIndex);
             }
 
             return;
         }
 
-        Push(Math.Min(_now + service, cancelAt), Release, p.Index, modelIndex);
-        if (_now + service <= cancelAt + 1e-9)
+        Push(_now + service, Release, p.Index, modelIndex);
+        if (_now + service <= deadline + 1e-9)
         {
             _succeeded[p.Index] = true;
             _served[p.Index] = model.Name;
