@@ -31,6 +31,9 @@ internal static class BenchTable
         console.MarkupLine($"[bold underline]{Markup.Escape(BenchmarkText.Title(mode.Mode))}[/]");
         var rows = mode.Scenarios.Select(s => (s, s.Policies.Select((p, row) => (p, BenchmarkText.CellsFor(mode.Mode, s, row))).ToList())).ToList();
         Write(console, BenchmarkText.HeadersFor(mode.Mode), rows, BenchPolicies.Breakwater, null);
+        console.WriteLine();
+        var work = mode.Scenarios.Select(s => (s, s.Policies.Select(p => (p, (IReadOnlyList<string>)BenchmarkText.WorkCells(s, p))).ToList())).ToList();
+        Write(console, BenchmarkText.WorkHeaders, work, BenchPolicies.Breakwater, "In and after the incident; upstream work and retries");
 
         var deferral = mode.Scenarios
             .Select(s => (s, s.Policies.Where(p => p.Deferral is not null).Select(p => (p, (IReadOnlyList<string>)BenchmarkText.DeferralCells(s, p))).ToList()))
@@ -49,7 +52,7 @@ internal static class BenchTable
 
         foreach (var s in mode.Scenarios)
         {
-            console.WriteLine($"{s.Name}: oracle successes {s.OracleSuccesses}");
+            console.WriteLine(BenchmarkText.OracleLine(s));
         }
     }
 

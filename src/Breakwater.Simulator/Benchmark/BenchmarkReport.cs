@@ -53,6 +53,14 @@ internal sealed record BenchmarkReport(int Seed, IReadOnlyList<ModeResult> Modes
         if (!tenant)
         {
             w.WriteNumber("oracleSuccesses", s.OracleSuccesses);
+            w.WriteStartObject("oracle");
+            w.WriteString("best", OracleName(s.Oracle.Best));
+            w.WriteNumber("newestFirst", s.Oracle.NewestFirstSuccesses);
+            w.WriteNumber("fifoCutoff", s.Oracle.FifoSuccesses);
+            w.WriteNumber("fifoCutoffK", s.Oracle.FifoCutoff);
+            w.WriteNumber("edf", s.Oracle.EdfSuccesses);
+            w.WriteNumber("impossible", s.Oracle.Impossible);
+            w.WriteEndObject();
         }
 
         w.WriteStartArray("policies");
@@ -84,6 +92,12 @@ internal sealed record BenchmarkReport(int Seed, IReadOnlyList<ModeResult> Modes
 
             w.WriteNumber("fallbackShare", p.FallbackShare);
             w.WriteNumber("earlyRetries", p.EarlyRetries);
+            w.WriteNumber("earlyRetriesClientWide", p.EarlyRetriesClientWide);
+            w.WriteNumber("earlyRetriesKeyWide", p.EarlyRetriesKeyWide);
+            WriteOptional(w, "incidentSuccess", p.IncidentSuccess);
+            WriteOptional(w, "stuckSuccess", p.StuckSuccess);
+            WriteOptional(w, "usefulWork", tenant ? null : p.UsefulWork);
+            w.WriteNumber("rateLimitedPerSuccess", p.RateLimitedPerSuccess);
             w.WriteNumber("truncated", p.Truncated);
             if (p.Deferral is { } d)
             {
@@ -122,5 +136,25 @@ internal sealed record BenchmarkReport(int Seed, IReadOnlyList<ModeResult> Modes
 
         w.WriteEndArray();
         w.WriteEndObject();
+    }
+
+    /// <summary>The oracle discipline as the report names it.</summary>
+    public static string OracleName(OracleDiscipline discipline) => discipline switch
+    {
+        OracleDiscipline.NewestFirst => "newest-first",
+        OracleDiscipline.FifoCutoff => "fifo-cutoff",
+        _ => "edf",
+    };
+
+    private static void WriteOptional(Utf8JsonWriter w, string name, double? value)
+    {
+        if (value is { } v)
+        {
+            w.WriteNumber(name, v);
+        }
+        else
+        {
+            w.WriteNull(name);
+        }
     }
 }

@@ -86,7 +86,18 @@ internal static class BenchmarkRunner
                     }
                 }
 
-                scenarioResults.Add(new ScenarioResult(scenarios[s].Name, oracle, rows) { Backgrounds = tenant ? backgrounds : null });
+                var result = new ScenarioResult(scenarios[s].Name, oracle, rows) { Backgrounds = tenant ? backgrounds : null };
+                if (needsOracle)
+                {
+                    result = result with { Oracle = oracles[s] };
+                }
+
+                if (!tenant)
+                {
+                    RunInvariant.CheckGoodput(result);
+                }
+
+                scenarioResults.Add(result);
             }
 
             results.Add(new ModeResult(modes[m], scenarioResults));

@@ -74,6 +74,28 @@ internal static class BenchmarkText
         ];
     }
 
+    /// <summary>Columns of the second table: how a policy fares in and after the incident, and how much of its upstream work and retrying is of use.</summary>
+    public static IReadOnlyList<string> WorkHeaders { get; } =
+        ["scenario", "policy", "incident", "stuck", "useful", "429/ok", "early client", "early key"];
+
+    public static IReadOnlyList<string> WorkCells(ScenarioResult scenario, PolicyResult p)
+    {
+        ArgumentNullException.ThrowIfNull(scenario);
+        ArgumentNullException.ThrowIfNull(p);
+        var c = CultureInfo.InvariantCulture;
+        return
+        [
+            scenario.Name,
+            p.Policy,
+            p.IncidentSuccess?.ToString("0.000", c) ?? "-",
+            p.StuckSuccess?.ToString("0.000", c) ?? "-",
+            p.UsefulWork?.ToString("0.000", c) ?? "-",
+            p.RateLimitedPerSuccess.ToString("0.000", c),
+            p.EarlyRetriesClientWide.ToString(c),
+            p.EarlyRetriesKeyWide.ToString(c),
+        ];
+    }
+
     /// <summary>Columns of the deferral table (scenarios with a <c>deferral</c> section).</summary>
     public static IReadOnlyList<string> DeferralHeaders { get; } =
         ["scenario", "policy", "deferrable", "completed", "completion", "deferred", "jobs ok", "expired", "failed", "unfinished", "tries/job", "job p50 min", "job p99 min", "non-deferrable", "non-def. success"];
@@ -157,6 +179,14 @@ internal static class BenchmarkText
             }
 
             Align(sb, rows);
+            var work = new List<IReadOnlyList<string>> { WorkHeaders };
+            foreach (var s in m.Scenarios)
+            {
+                work.AddRange(s.Policies.Select(p => WorkCells(s, p)));
+            }
+
+            sb.Append('\n');
+            Align(sb, work);
             var deferral = new List<IReadOnlyList<string>> { DeferralHeaders };
             foreach (var s in m.Scenarios)
             {
@@ -174,12 +204,22 @@ internal static class BenchmarkText
             {
                 foreach (var s in m.Scenarios)
                 {
-                    sb.Append(s.Name).Append(": oracle successes ").Append(s.OracleSuccesses.ToString(CultureInfo.InvariantCulture)).Append('\n');
+                    sb.Append(OracleLine(s)).Append('\n');
                 }
             }
         }
 
         return sb.ToString();
+    }
+
+    /// <summary>One line per scenario: the oracle's best successes, each discipline's, the impossible count.</summary>
+    public static string OracleLine(ScenarioResult scenario)
+    {
+        ArgumentNullException.ThrowIfNull(scenario);
+        var o = scenario.Oracle;
+        return string.Create(
+            CultureInfo.InvariantCulture,
+            $"{scenario.Name}: oracle successes {scenario.OracleSuccesses} ({BenchmarkReport.OracleName(o.Best)}; newest-first {o.NewestFirstSuccesses}, fifo-cutoff {o.FifoSuccesses} at k {o.FifoCutoff:0.0}, edf {o.EdfSuccesses}; impossible {o.Impossible})");
     }
 
     private static void Align(StringBuilder sb, List<IReadOnlyList<string>> rows)

@@ -9,6 +9,8 @@ internal static class Metrics
     public const double RollingSeconds = 30;
     public const double HoldSeconds = 60;
     public const double RecoveredShare = 0.95;
+    public const double IncidentTailSeconds = 60;
+    public const double StuckSeconds = 300;
 
     public static PolicyResult Compute(string policy, Scenario scenario, RunTrace trace, int oracleSuccesses)
     {
@@ -40,6 +42,7 @@ internal static class Metrics
 
         latencies.Sort();
         var succeeded = latencies.Count;
+        var triggerEnd = TriggerWindow(scenario, out var triggerStart);
         return new PolicyResult
         {
             Policy = policy,
@@ -54,6 +57,12 @@ internal static class Metrics
             RecoverySeconds = RecoverySeconds(scenario, trace.Plan, trace.Outcomes),
             FallbackShare = Ratio(fallback, succeeded),
             EarlyRetries = trace.EarlyRetries,
+            EarlyRetriesClientWide = trace.EarlyRetriesClientWide,
+            EarlyRetriesKeyWide = trace.EarlyRetriesKeyWide,
+            IncidentSuccess = triggerEnd is { } te ? SuccessRate(trace, triggerStart, te + IncidentTailSeconds) : null,
+            StuckSuccess = LoadShedAt(scenario) is { } shed ? SuccessRate(trace, shed - StuckSeconds, shed) : null,
+            UsefulWork = trace.UpstreamStarts is { } starts ? (starts <= 0 ? 0 : Round(succeeded / (double)starts)) : null,
+            RateLimitedPerSuccess = Ratio(trace.RateLimited, succeeded),
             Truncated = truncated,
             Deferral = scenario.Deferral is null ? null : ComputeDeferral(trace),
         };
@@ -123,6 +132,48 @@ internal static class Metrics
             NonDeferrableSucceeded = othersOk,
             NonDeferrableSuccessRate = Ratio(othersOk, others),
         };
+    }
+
+    /// <summary>Success rate of the requests arriving in [<paramref name="from"/>, <paramref name="to"/>); null when none arrive there.</summary>
+    public static double? SuccessRate(RunTrace trace, double from, double to)
+    {
+        ArgumentNullException.ThrowIfNull(trace);
+        int arrivals = 0, successes = 0;
+        for (var i = 0; i < trace.Plan.Count; i++)
+        {
+            var t = trace.Plan[i].ArrivalSeconds;
+            if (t >= from && t < to)
+            {
+                arrivals++;
+                successes += trace.Outcomes[i].Succeeded ? 1 : 0;
+            }
+        }
+
+        return arrivals == 0 ? null : Ratio(successes, arrivals);
+    }
+
+    /// <summary>
+    /// The first load shed after the trigger starts: the start of a load phase (after the trigger's start) at which the
+    /// total offered rate over every model falls below the rate just before it; null when no trigger or no such phase.
+    /// </summary>
+    public static double? LoadShedAt(Scenario scenario)
+    {
+        ArgumentNullException.ThrowIfNull(scenario);
+        if (TriggerWindow(scenario, out var start) is null)
+        {
+            return null;
+        }
+
+        double Offered(double t) => scenario.Models.Sum(m => scenario.OfferedRateAt(m, t));
+        foreach (var at in scenario.Load.Select(l => l.FromSeconds).Where(t => t > start).Distinct().Order())
+        {
+            if (Offered(at) < Offered(at - 1e-6) - 1e-9)
+            {
+                return at;
+            }
+        }
+
+        return null;
     }
 
     public static double Round(double value) => Math.Round(value, 4, MidpointRounding.AwayFromZero);
@@ -202,8 +253,10 @@ internal static class Metrics
     }
 
     /// <summary>
-    /// Seconds after the trigger ends until the rolling 30 s success rate (by arrival time) is back to ≥ 95 % of its
-    /// pre-trigger value and holds for 60 s; null when never, or when the scenario has no trigger.
+    /// Recovery, measured forward: the first whole second s ≥ the trigger's end from which every rolling 30 s window of
+    /// arrivals starting in [s, s + 60] has a success rate ≥ 95 % of the pre-trigger rate (an empty window counts as
+    /// recovered); the figure is s − ⌈trigger end⌉, so a policy that is back at once shows 0. Null when never (within the
+    /// run: the last window must end by the run's end), or when the scenario has no trigger.
     /// </summary>
     public static long? RecoverySeconds(Scenario scenario, IReadOnlyList<PlannedRequest> plan, IReadOnlyList<RequestOutcome> outcomes)
     {
@@ -236,8 +289,6 @@ internal static class Metrics
         }
 
         var threshold = RecoveredShare * (preArrivals == 0 ? 1.0 : preSuccesses / (double)preArrivals);
-
-        // Prefix sums: the rolling window ending at second s covers seconds (s - 30, s].
         var cumA = new int[seconds + 2];
         var cumS = new int[seconds + 2];
         for (var s = 0; s <= seconds; s++)
@@ -246,26 +297,32 @@ internal static class Metrics
             cumS[s + 1] = cumS[s] + successes[s];
         }
 
-        bool Ok(int s)
+        // The window starting at second w covers arrivals in [w, w + 30).
+        var window = (int)RollingSeconds;
+        bool Ok(int w)
         {
-            var from = Math.Max(0, s - (int)RollingSeconds + 1);
-            var a = cumA[s + 1] - cumA[from];
-            var k = cumS[s + 1] - cumS[from];
-            return a == 0 || k >= threshold * a - 1e-9;
+            var to = Math.Min(seconds + 1, w + window);
+            var a = cumA[to] - cumA[w];
+            var k = cumS[to] - cumS[w];
+            return a == 0 || k >= (threshold * a) - 1e-9;
         }
 
         var endSecond = (int)Math.Ceiling(end);
-        var last = (int)Math.Floor(scenario.RunSeconds) - 1;
-        var run = 0;
-        for (var s = endSecond; s <= last; s++)
+        var hold = (int)HoldSeconds;
+        var lastStart = (int)Math.Floor(scenario.RunSeconds) - window;
+        var good = 0;
+
+        // Scanning window starts backwards: good = how many consecutive windows from w on are recovered.
+        long? found = null;
+        for (var w = lastStart; w >= endSecond; w--)
         {
-            run = Ok(s) ? run + 1 : 0;
-            if (run > HoldSeconds)
+            good = Ok(w) ? good + 1 : 0;
+            if (good > hold)
             {
-                return s - (int)HoldSeconds - endSecond;
+                found = w - endSecond;
             }
         }
 
-        return null;
+        return found;
     }
 }

@@ -3,24 +3,33 @@ using Breakwater.Simulator.Scenarios;
 namespace Breakwater.Simulator.Benchmark;
 
 /// <summary>
-/// The physical limit: the same arrivals served with perfect coordination and no foresight. One
-/// central queue per model, dispatched whenever a slot is free (slots = ⌊C·c(t)⌋), newest request first; a request
-/// that has waited D is dropped; a request may go down the scenario's fallback chain when a later model has a free
-/// slot and nothing of its own waiting; a stream failing before its first delta is re-queued, one failing after it
-/// is lost. It is never rejected but does respect a key's rate limits (they bind every client alike). Simulated
-/// directly as discrete events, without the HTTP layer.
+/// The physical limit: the same arrivals served with perfect coordination and no foresight of a request's own
+/// service time, under three queue disciplines (<see cref="OracleDiscipline"/>), each simulated on the same plan; the
+/// best counts. One central queue per model, dispatched whenever a slot is free (slots = ⌊C·c(t)⌋); a request may go
+/// down the scenario's fallback chain; work that cannot finish within D still holds its slot to the end of its service,
+/// as upstream; a stream failing before its first delta is re-queued, one failing after it is lost. It is
+/// never rejected but does respect a key's rate limits (they bind every client alike). Requests that no one can serve
+/// (service time above D on every model they may use) are counted as impossible and never started. Simulated directly
+/// as discrete events, without the HTTP layer.
 /// </summary>
 internal sealed class Oracle
 {
+    /// <summary>The cutoff factors k FIFO is tried with (drop once waited &gt; D − k × mean service); the best is reported.</summary>
+    public static readonly IReadOnlyList<double> FifoCutoffs = [0.5, 1.0, 2.0];
+
     private readonly Scenario _scenario;
     private readonly IReadOnlyList<PlannedRequest> _plan;
     private readonly Random _random;
     private readonly double _deadline;
     private readonly int _inputTokens;
+    private readonly OracleDiscipline _discipline;
+    private readonly double _cutoff;
+    private readonly bool[] _impossible;
     private readonly PriorityQueue<(int Kind, int A, int B), (double At, long Seq)> _events = new();
     private readonly SortedSet<(double Arrival, int Index)>[] _queues;
     private readonly int[] _busy;
     private readonly int[][] _predecessors;
+    private readonly double[] _hopeless;
     private readonly bool[] _succeeded;
     private readonly string?[] _served;
     private readonly double[] _bucketLevel = new double[3];
@@ -35,24 +44,29 @@ internal sealed class Oracle
     private const int Requeue = 2;
     private const int Wake = 3;
 
-    private Oracle(Scenario scenario, IReadOnlyList<PlannedRequest> plan, int seed, int inputTokens)
+    private Oracle(Scenario scenario, IReadOnlyList<PlannedRequest> plan, int seed, int inputTokens, OracleDiscipline discipline, double cutoff, bool[] impossible)
     {
         _scenario = scenario;
         _plan = plan;
         _random = new Random(seed);
         _deadline = scenario.DeadlineSeconds;
         _inputTokens = inputTokens;
+        _discipline = discipline;
+        _cutoff = cutoff;
+        _impossible = impossible;
         var n = scenario.Models.Count;
         _queues = Enumerable.Range(0, n).Select(_ => new SortedSet<(double, int)>()).ToArray();
         _busy = new int[n];
         _predecessors = new int[n][];
-        var chain = scenario.FallbackChain.Select(name => scenario.FindModel(name)).Where(m => m is not null).Select(m => IndexOf(scenario, m!)).ToList();
+        _hopeless = new double[n];
+        var chain = Chain(scenario);
         for (var j = 0; j < n; j++)
         {
             var at = chain.IndexOf(j);
 
             // Closest predecessor first: a request moves down the chain one step at a time when it can.
             _predecessors[j] = at <= 0 ? [] : chain.Take(at).Reverse().ToArray();
+            _hopeless[j] = Successors(chain, j).Select(k => scenario.Models[k].ServiceMeanSeconds).Min();
         }
 
         _succeeded = new bool[plan.Count];
@@ -64,12 +78,64 @@ internal sealed class Oracle
         Array.Copy(_bucketLimit, _bucketLevel, 3);
     }
 
+    /// <summary>Every discipline on the same plan (FIFO at each of <see cref="FifoCutoffs"/>); the best one's outcome, with each discipline's successes.</summary>
     public static OracleResult Run(Scenario scenario, IReadOnlyList<PlannedRequest> plan, int seed, int inputTokens)
     {
         ArgumentNullException.ThrowIfNull(scenario);
         ArgumentNullException.ThrowIfNull(plan);
-        var oracle = new Oracle(scenario, plan, seed, inputTokens);
-        return oracle.Execute();
+        var impossible = Impossible(scenario, plan);
+        var newest = RunOne(scenario, plan, seed, inputTokens, OracleDiscipline.NewestFirst, 0, impossible);
+        var fifo = FifoCutoffs.Select(k => (K: k, R: RunOne(scenario, plan, seed, inputTokens, OracleDiscipline.FifoCutoff, k, impossible)))
+            .Aggregate((a, b) => b.R.Successes > a.R.Successes ? b : a);
+        var edf = RunOne(scenario, plan, seed, inputTokens, OracleDiscipline.EarliestDeadline, 0, impossible);
+        var best = new[] { newest, fifo.R, edf }.Aggregate((a, b) => b.Successes > a.Successes ? b : a);
+        return best with
+        {
+            NewestFirstSuccesses = newest.Successes,
+            FifoSuccesses = fifo.R.Successes,
+            FifoCutoff = fifo.K,
+            EdfSuccesses = edf.Successes,
+            Impossible = impossible.Count(i => i),
+        };
+    }
+
+    /// <summary>One discipline alone (<paramref name="cutoff"/> is FIFO's k, ignored otherwise).</summary>
+    public static OracleResult Run(Scenario scenario, IReadOnlyList<PlannedRequest> plan, int seed, int inputTokens, OracleDiscipline discipline, double cutoff = 1.0)
+    {
+        ArgumentNullException.ThrowIfNull(scenario);
+        ArgumentNullException.ThrowIfNull(plan);
+        var impossible = Impossible(scenario, plan);
+        return RunOne(scenario, plan, seed, inputTokens, discipline, cutoff, impossible) with { Impossible = impossible.Count(i => i) };
+    }
+
+    /// <summary>Per request: its service time exceeds D on its own model and on every later model of the fallback chain, so no one can serve it.</summary>
+    public static bool[] Impossible(Scenario scenario, IReadOnlyList<PlannedRequest> plan)
+    {
+        ArgumentNullException.ThrowIfNull(scenario);
+        ArgumentNullException.ThrowIfNull(plan);
+        var chain = Chain(scenario);
+        var d = TimeSpan.FromSeconds(scenario.DeadlineSeconds);
+        return plan.Select(p => Successors(chain, IndexOf(scenario, p.Model)).All(k => p.ServiceTimeOn(scenario.Models[k]) > d)).ToArray();
+    }
+
+    private static OracleResult RunOne(Scenario scenario, IReadOnlyList<PlannedRequest> plan, int seed, int inputTokens, OracleDiscipline discipline, double cutoff, bool[] impossible)
+        => new Oracle(scenario, plan, seed, inputTokens, discipline, cutoff, impossible).Execute();
+
+    private static List<int> Chain(Scenario scenario)
+        => scenario.FallbackChain.Select(name => scenario.FindModel(name)).Where(m => m is not null).Select(m => IndexOf(scenario, m!)).ToList();
+
+    /// <summary>The model itself and, when it is in the fallback chain, every later model of the chain.</summary>
+    private static IEnumerable<int> Successors(List<int> chain, int model)
+    {
+        yield return model;
+        var at = chain.IndexOf(model);
+        if (at >= 0)
+        {
+            foreach (var k in chain.Skip(at + 1))
+            {
+                yield return k;
+            }
+        }
     }
 
     private OracleResult Execute()
@@ -91,7 +157,11 @@ internal sealed class Oracle
             {
                 case Arrival:
                     var p = _plan[e.A];
-                    _queues[IndexOf(_scenario, p.Model)].Add((p.ArrivalSeconds, p.Index));
+                    if (!_impossible[p.Index])
+                    {
+                        _queues[IndexOf(_scenario, p.Model)].Add((p.ArrivalSeconds, p.Index));
+                    }
+
                     break;
                 case Release:
                     _busy[e.B]--;
@@ -113,7 +183,7 @@ internal sealed class Oracle
             Pump();
         }
 
-        return new OracleResult(_succeeded.Count(s => s), _succeeded, _served);
+        return new OracleResult(_succeeded.Count(s => s), _succeeded, _served) { Best = _discipline, FifoCutoff = _cutoff };
     }
 
     private void Pump()
@@ -124,12 +194,7 @@ internal sealed class Oracle
             var slots = (int)Math.Floor((model.Slots * _scenario.CapacityAt(model, _now)) + 1e-9);
             while (_busy[j] < slots)
             {
-                var from = Newest(j);
-                for (var k = 0; from < 0 && k < _predecessors[j].Length; k++)
-                {
-                    from = Newest(_predecessors[j][k]) >= 0 ? _predecessors[j][k] : -1;
-                }
-
+                var (from, entry) = Pick(j);
                 if (from < 0)
                 {
                     break;
@@ -140,23 +205,60 @@ internal sealed class Oracle
                     return;
                 }
 
-                var (_, index) = _queues[from].Max;
-                _queues[from].Remove(_queues[from].Max);
-                Dispatch(_plan[index], j);
+                _queues[from].Remove(entry);
+                Dispatch(_plan[entry.Index], j);
             }
         }
     }
 
-    /// <summary>The queue's own index when it holds a request that has not yet waited D (expired ones are dropped); else -1.</summary>
-    private int Newest(int queue)
+    /// <summary>The queue and entry the discipline starts next on model <paramref name="j"/>, dropping what it gives up on; (-1, default) when none.</summary>
+    private (int From, (double Arrival, int Index) Entry) Pick(int j)
     {
-        var q = _queues[queue];
-        while (q.Count > 0 && _now - q.Min.Arrival >= _deadline)
+        if (_discipline == OracleDiscipline.EarliestDeadline)
         {
-            q.Remove(q.Min);
+            // Earliest deadline across the model's own queue and those that may fall back onto it, among the requests
+            // whose remaining time is at least this model's mean service.
+            var threshold = _now + _scenario.Models[j].ServiceMeanSeconds - _deadline;
+            var best = (From: -1, Entry: (Arrival: double.MaxValue, Index: -1));
+            foreach (var q in _predecessors[j].Prepend(j))
+            {
+                var queue = _queues[q];
+                while (queue.Count > 0 && queue.Min.Arrival + _deadline - _now < _hopeless[q])
+                {
+                    queue.Remove(queue.Min);
+                }
+
+                if (queue.Count == 0 || queue.Max.Arrival < threshold)
+                {
+                    continue;
+                }
+
+                var first = queue.Min.Arrival >= threshold ? queue.Min : queue.GetViewBetween((threshold, int.MinValue), queue.Max).Min;
+                if (first.CompareTo(best.Entry) < 0)
+                {
+                    best = (q, first);
+                }
+            }
+
+            return best;
         }
 
-        return q.Count > 0 ? queue : -1;
+        foreach (var q in _predecessors[j].Prepend(j))
+        {
+            var queue = _queues[q];
+            var limit = _discipline == OracleDiscipline.FifoCutoff ? _deadline - (_cutoff * _scenario.Models[q].ServiceMeanSeconds) : _deadline;
+            while (queue.Count > 0 && (_discipline == OracleDiscipline.FifoCutoff ? _now - queue.Min.Arrival > limit : _now - queue.Min.Arrival >= limit))
+            {
+                queue.Remove(queue.Min);
+            }
+
+            if (queue.Count > 0)
+            {
+                return (q, _discipline == OracleDiscipline.FifoCutoff ? queue.Min : queue.Max);
+            }
+        }
+
+        return (-1, default);
     }
 
     private void Dispatch(PlannedRequest p, int modelIndex)
@@ -164,6 +266,10 @@ internal sealed class Oracle
         var model = _scenario.Models[modelIndex];
         var service = p.ServiceTimeOn(model).TotalSeconds;
         var output = Math.Clamp(p.OutputTokens, 1, Math.Max(1, p.MaxTokens));
+
+        // A call that cannot finish in time still holds its slot to the end of its service, as upstream (which cannot
+        // know the caller left).
+        var deadline = p.ArrivalSeconds + _deadline;
         _busy[modelIndex]++;
         _bucketLevel[2] -= output;
         if (p.Stream && _scenario.MidStream is { } ms && _now >= ms.StartSeconds && (ms.EndSeconds is null || _now < ms.EndSeconds) && _random.NextDouble() < ms.Probability)
@@ -183,7 +289,7 @@ internal sealed class Oracle
         }
 
         Push(_now + service, Release, p.Index, modelIndex);
-        if (_now + service <= p.ArrivalSeconds + _deadline + 1e-9)
+        if (_now + service <= deadline + 1e-9)
         {
             _succeeded[p.Index] = true;
             _served[p.Index] = model.Name;

@@ -38,6 +38,9 @@ internal sealed class PolicyRun
     private readonly TimeSpan _deadline;
     private readonly DateTimeOffset _origin;
     private readonly Deferrals? _deferrals;
+    private readonly Simulator _simulator;
+    private readonly string _policy;
+    private readonly List<BreakwaterHandler> _breakwaterHandlers;
     private int _next;
     private ITimer? _arrivals;
 
@@ -60,6 +63,9 @@ internal sealed class PolicyRun
         _handlers = new HttpMessageHandler[instances];
         _invokers = new HttpMessageInvoker[instances];
         var breakwaterHandlers = new BreakwaterHandler?[instances];
+        _simulator = simulator;
+        _policy = policy;
+        _breakwaterHandlers = [];
         for (var i = 0; i < instances; i++)
         {
             var tested = mode.IsTested(i);
@@ -71,6 +77,10 @@ internal sealed class PolicyRun
                 ? (gateway ? GatewayOptionsFor(scenario, configure) : BreakwaterOptionsFor(scenario, i, configure))
                 : null;
             _handlers[i] = CreateHandler(instancePolicy, scenario, options, _clock, random, tap);
+            if (_handlers[i] is BreakwaterHandler breakwater)
+            {
+                _breakwaterHandlers.Add(breakwater);
+            }
             if (tested && defer)
             {
                 breakwaterHandlers[i] = (BreakwaterHandler)_handlers[i];
@@ -228,6 +238,17 @@ internal sealed class PolicyRun
             _clock.RunUntil(_origin + TimeSpan.FromSeconds(_scenario.RunSeconds) + tail + TimeSpan.FromSeconds(1));
             _arrivals?.Dispose();
             _deferrals?.Finish(_trace);
+            if (_background is null)
+            {
+                // Upstream work is the whole upstream's: in a tenant run it is shared with the background clients.
+                _trace.UpstreamStarts = _scenario.Models.Sum(m => _simulator.Capacity.Snapshot(m.Name).Started);
+            }
+
+            RunInvariant.Check(_scenario.Name, _policy, _trace, _breakwaterHandlers.SelectMany(h => h.GetHealth()));
+            if (_background is not null)
+            {
+                RunInvariant.Check(_scenario.Name, _mode.Background + " (background)", _background, []);
+            }
             return _trace;
         }
         finally

@@ -8,6 +8,8 @@ internal sealed class RunTrace
         Plan = plan;
         Outcomes = new RequestOutcome[plan.Count];
         AttemptsPerRequest = new int[plan.Count];
+        RetryAfterUntil = new double[plan.Count];
+        Array.Fill(RetryAfterUntil, double.NegativeInfinity);
     }
 
     public IReadOnlyList<PlannedRequest> Plan { get; }
@@ -23,6 +25,27 @@ internal sealed class RunTrace
     /// <summary>Per logical request, its deferred job's outcome (null: not deferred); null for runs that do not defer.</summary>
     public DeferredOutcome?[]? Deferred { get; set; }
 
-    /// <summary>Retries sent while a retry-after the same client had been given was still running.</summary>
+    /// <summary>Retries of a call sent while a retry-after that same call had been given was still running.</summary>
     public int EarlyRetries { get; set; }
+
+    /// <summary>Retries sent while a retry-after the same client had been given (for any of its calls) was still running.</summary>
+    public int EarlyRetriesClientWide { get; set; }
+
+    /// <summary>Retries sent while a retry-after given to any client of the key was still running.</summary>
+    public int EarlyRetriesKeyWide { get; set; }
+
+    /// <summary>Per logical request, until when (scenario seconds) the latest retry-after it was given runs.</summary>
+    public double[] RetryAfterUntil { get; }
+
+    /// <summary>Until when (scenario seconds) the latest retry-after given to any client of the key runs.</summary>
+    public double KeyRetryAfterUntil { get; set; } = double.NegativeInfinity;
+
+    /// <summary>429 responses the taps saw.</summary>
+    public int RateLimited { get; set; }
+
+    /// <summary>Upstream attempts sent and not yet answered (headers or failure), over every tap.</summary>
+    public int OutstandingAttempts { get; set; }
+
+    /// <summary>Service starts of the upstream's pools over the run, every model (null when the run did not read them).</summary>
+    public long? UpstreamStarts { get; set; }
 }

@@ -6,7 +6,8 @@ namespace Breakwater.Simulator.Benchmark;
 /// <summary>
 /// Sits between a client's policy and the shared simulator: pins the planned draws of the logical request on every
 /// attempt (service time for whichever model the attempt names, output length), counts attempts, and keeps the
-/// client's retry-after so that a retry sent before it expires is counted as early.
+/// retry-afters given (per call, per client, key-wide) so that a retry sent before one expires is counted as early,
+/// counts 429 responses and the attempts still waiting for an answer.
 /// </summary>
 internal sealed class UpstreamTap : DelegatingHandler
 {
@@ -58,9 +59,12 @@ internal sealed class UpstreamTap : DelegatingHandler
         if (request.Options.TryGetValue(PlanOption, out var plan))
         {
             var attempt = ++_trace.AttemptsPerRequest[plan.Index];
-            if (attempt > 1 && now < _retryAfterUntil)
+            var at = (now - _origin).TotalSeconds;
+            if (attempt > 1)
             {
-                _trace.EarlyRetries++;
+                _trace.EarlyRetries += at < _trace.RetryAfterUntil[plan.Index] ? 1 : 0;
+                _trace.EarlyRetriesClientWide += now < _retryAfterUntil ? 1 : 0;
+                _trace.EarlyRetriesKeyWide += at < _trace.KeyRetryAfterUntil ? 1 : 0;
             }
 
             var model = ModelOf(body);
@@ -70,14 +74,32 @@ internal sealed class UpstreamTap : DelegatingHandler
         }
 
         _trace.AttemptTimes.Add((now - _origin).TotalSeconds);
-        var response = await base.SendAsync(wire, cancellationToken).ConfigureAwait(false);
+        _trace.OutstandingAttempts++;
+        HttpResponseMessage response;
+        try
+        {
+            response = await base.SendAsync(wire, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _trace.OutstandingAttempts--;
+        }
+
         response.RequestMessage = request;
+        _trace.RateLimited += (int)response.StatusCode == 429 ? 1 : 0;
         if (RetryAfterOf(response) is { } wait && wait > TimeSpan.Zero)
         {
             var until = _time.GetUtcNow() + wait;
             if (until > _retryAfterUntil)
             {
                 _retryAfterUntil = until;
+            }
+
+            var untilSeconds = (until - _origin).TotalSeconds;
+            _trace.KeyRetryAfterUntil = Math.Max(_trace.KeyRetryAfterUntil, untilSeconds);
+            if (plan is not null)
+            {
+                _trace.RetryAfterUntil[plan.Index] = Math.Max(_trace.RetryAfterUntil[plan.Index], untilSeconds);
             }
         }
 

@@ -86,7 +86,7 @@ public sealed class HelpTests
         var (_, output, _) = await CliRun.RunAsync("bench", "policies", "--help");
 
         Assert.Contains("COLUMNS:", output, StringComparison.Ordinal);
-        foreach (var header in BenchmarkText.Headers.Concat(BenchmarkText.DeferralHeaders.Skip(2)))
+        foreach (var header in BenchmarkText.Headers.Concat(BenchmarkText.WorkHeaders.Skip(2)).Concat(BenchmarkText.DeferralHeaders.Skip(2)))
         {
             Assert.False(string.IsNullOrWhiteSpace(HelpFooters.BenchColumns.GetValueOrDefault(header)), header);
             Assert.Contains(output.Split('\n'), l => l.TrimStart().StartsWith(header + " ", StringComparison.Ordinal));

@@ -32,12 +32,13 @@ public class BenchmarkRunnerTests
         Assert.Equal(["mode", "scenarios"], mode.EnumerateObject().Select(p => p.Name));
         Assert.Equal("clients", mode.GetProperty("mode").GetString());
         var scenario = mode.GetProperty("scenarios")[0];
-        Assert.Equal(["name", "oracleSuccesses", "policies"], scenario.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["name", "oracleSuccesses", "oracle", "policies"], scenario.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["best", "newestFirst", "fifoCutoff", "fifoCutoffK", "edf", "impossible"], scenario.GetProperty("oracle").EnumerateObject().Select(p => p.Name));
         Assert.Equal("short-storm", scenario.GetProperty("name").GetString());
         var policies = scenario.GetProperty("policies").EnumerateArray().ToList();
         Assert.Equal(BenchPolicies.All, policies.Select(p => p.GetProperty("policy").GetString()));
         Assert.All(policies, p => Assert.Equal(
-            ["policy", "requests", "succeeded", "successRate", "goodputFraction", "amplification", "peakAmplification", "p50Ms", "p99Ms", "recoverySeconds", "fallbackShare", "earlyRetries", "truncated"],
+            ["policy", "requests", "succeeded", "successRate", "goodputFraction", "amplification", "peakAmplification", "p50Ms", "p99Ms", "recoverySeconds", "fallbackShare", "earlyRetries", "earlyRetriesClientWide", "earlyRetriesKeyWide", "incidentSuccess", "stuckSuccess", "usefulWork", "rateLimitedPerSuccess", "truncated"],
             p.EnumerateObject().Select(x => x.Name)));
     }
 
