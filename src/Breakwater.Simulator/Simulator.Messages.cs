@@ -68,13 +68,18 @@ public sealed partial class Simulator
                 return Done(new SimResponse { Status = 503, ContentType = "text/html", Body = AnthropicWire.MaskedPage() }, "503");
             }
 
-            return Done(ErrorResponse(529, AnthropicErrorTypes.Overloaded, "Overloaded", requestId, rate.Headers));
+            return Done(Overloaded(requestId, rate.Headers));
         }
 
         ServiceTicket ticket;
         try
         {
             ticket = await Waits.ForStartAsync(capacity, admission, ct).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (admission.Waiter is { Shed: true } && !ct.IsCancellationRequested)
+        {
+            // The server-side queue timeout: a 529 at that moment.
+            return Done(Overloaded(requestId, rate.Headers));
         }
         catch (OperationCanceledException)
         {
@@ -111,6 +116,29 @@ public sealed partial class Simulator
         json.Headers.Add(new("request-id", requestId));
         json.Headers.AddRange(rate.Headers);
         return Done(json);
+    }
+
+    /// <summary>A 529 overloaded_error, with the scenario's <c>retry-after</c> and <c>x-should-retry</c> when it sets them.</summary>
+    private SimResponse Overloaded(string requestId, IReadOnlyList<KeyValuePair<string, string>> rateHeaders)
+    {
+        var scenario = Capacity.Scenario;
+        if (scenario.RetryAfter529Seconds is null && scenario.ShouldRetry529 is null)
+        {
+            return ErrorResponse(529, AnthropicErrorTypes.Overloaded, "Overloaded", requestId, rateHeaders);
+        }
+
+        var headers = new List<KeyValuePair<string, string>>(rateHeaders);
+        if (scenario.RetryAfter529Seconds is { } seconds)
+        {
+            headers.Add(new("retry-after", (seconds / TimeScale).ToString("0.###", CultureInfo.InvariantCulture)));
+        }
+
+        if (scenario.ShouldRetry529 is { } retry)
+        {
+            headers.Add(new("x-should-retry", retry ? "true" : "false"));
+        }
+
+        return ErrorResponse(529, AnthropicErrorTypes.Overloaded, "Overloaded", requestId, headers);
     }
 
     private SimResponse StreamResponse(ServiceTicket ticket, string messageId, string model, int inputTokens, int maxTokens, string requestId, IReadOnlyList<KeyValuePair<string, string>> headers)

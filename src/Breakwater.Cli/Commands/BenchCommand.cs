@@ -21,7 +21,7 @@ internal sealed class BenchCommand : Command<BenchCommand.Settings>
     {
         /// <summary>A built-in scenario, a scenario JSON file, or <c>all</c> (default).</summary>
         [CommandOption("--scenario <NAME|FILE|all>")]
-        [Description("A built-in scenario, a scenario JSON file, or all (the eight scenarios of the suite; the variant long-incident-deferral runs by name) (default: all).")]
+        [Description("A built-in scenario, a scenario JSON file, or all (every scenario of the suite; the variant long-incident-deferral runs by name) (default: all).")]
         [DefaultValue("all")]
         public string Scenario { get; init; } = "all";
 

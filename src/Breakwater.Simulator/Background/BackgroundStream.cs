@@ -171,6 +171,9 @@ internal sealed class BackgroundStream : IDisposable
 
     internal void CountAbandoned() => Interlocked.Increment(ref _abandoned);
 
+    /// <summary>A queued caller answered 529 by the server-side queue timeout: a rejection.</summary>
+    internal void CountShed() => Interlocked.Increment(ref _rejected);
+
     internal CapacityModel Capacity => _owner.Capacity;
 
     private double NextBoundary(double t)

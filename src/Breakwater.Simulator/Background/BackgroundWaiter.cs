@@ -36,6 +36,10 @@ internal sealed class BackgroundWaiter
         {
             _stream.CountServedFromQueue();
         }
+        else if (_waiter.Shed)
+        {
+            _stream.CountShed();
+        }
 
         _timer?.Dispose();
     }

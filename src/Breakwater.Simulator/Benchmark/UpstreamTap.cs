@@ -5,7 +5,8 @@ namespace Breakwater.Simulator.Benchmark;
 
 /// <summary>
 /// Sits between a client's policy and the shared simulator: pins the planned draws of the logical request on every
-/// attempt (service time for whichever model the attempt names, output length), counts attempts, and keeps the
+/// attempt (service time for whichever model the attempt names, output length; with the scenario's
+/// serviceTimeRedraw a retry gets a fresh service time of its own), counts attempts, and keeps the
 /// retry-afters given (per call, per client, key-wide) so that a retry sent before one expires is counted as early,
 /// counts 429 responses and the attempts still waiting for an answer.
 /// </summary>
@@ -69,7 +70,8 @@ internal sealed class UpstreamTap : DelegatingHandler
 
             var model = ModelOf(body);
             var served = (model is null ? null : _scenario.FindModel(model)) ?? plan.Model;
-            wire.Options.Set(SimulatedUpstream.ServiceTimeOption, plan.ServiceTimeOn(served));
+            var pinned = _scenario.ServiceTimeRedraw && attempt > 1 ? plan with { ServiceZ = RedrawnZ(plan.Index, attempt) } : plan;
+            wire.Options.Set(SimulatedUpstream.ServiceTimeOption, pinned.ServiceTimeOn(served));
             wire.Options.Set(SimulatedUpstream.OutputTokensOption, plan.OutputTokens);
         }
 
@@ -104,6 +106,30 @@ internal sealed class UpstreamTap : DelegatingHandler
         }
 
         return response;
+    }
+
+    /// <summary>
+    /// The standard-normal quantile of attempt <paramref name="attempt"/> (2, 3, …) of request <paramref name="index"/>
+    /// when the scenario redraws service times: a hash of the two (SplitMix64) through Box–Muller, so it is fresh for
+    /// every attempt yet the same in every run and for every policy. The first attempt keeps the plan's quantile, the
+    /// one the oracle uses.
+    /// </summary>
+    internal static double RedrawnZ(int index, int attempt)
+    {
+        var state = ((ulong)(uint)index << 32) | (uint)attempt;
+        var u1 = 1.0 - Unit(SplitMix64(ref state)); // (0, 1]
+        var u2 = Unit(SplitMix64(ref state));
+        return Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2.0 * Math.PI * u2);
+
+        static double Unit(ulong bits) => (bits >> 11) * (1.0 / (1UL << 53));
+    }
+
+    private static ulong SplitMix64(ref ulong state)
+    {
+        var z = state += 0x9E3779B97F4A7C15UL;
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+        return z ^ (z >> 31);
     }
 
     internal static TimeSpan? RetryAfterOf(HttpResponseMessage response)

@@ -6,6 +6,9 @@ namespace Breakwater.Simulator.Capacity;
 /// The upstream's capacity, per model: C(t) = C × c(t) slots; a free slot serves at once; else a FIFO queue bounded at
 /// QueueSeconds × c(t) × μ entries; else a 529 that holds a slot for the rejection cost. Work that started always
 /// runs its full service time (a client that gives up frees nothing), and running work finishes when capacity drops.
+/// What the real API does under overload is not published, so the rest is the scenario's choice: the queue bound's
+/// form (<see cref="Scenario.QueueBound"/>), whether abandoned queued work is still served, a server-side queue
+/// timeout, a slowdown of work started from the queue, and 529s regardless of load (<see cref="Scenario.RandomOverload"/>).
 /// Also the per-key rate-limit buckets and every random draw of the simulator.
 /// <para>Thread-safe (one lock) for the real-time server, yet it never hops threads: it completes plain
 /// TaskCompletionSources from timer callbacks, outside its lock, so under a <see cref="Time.VirtualTimeProvider"/>
@@ -88,8 +91,12 @@ internal sealed class CapacityModel : IDisposable
 
     public int SlotsAt(ScenarioModel model, double t) => (int)Math.Floor((model.Slots * Scenario.CapacityAt(model, t)) + 1e-9);
 
-    public int QueueBoundAt(ScenarioModel model, double t)
-        => (int)Math.Floor((Scenario.QueueSeconds * Scenario.CapacityAt(model, t) * model.Mu) + 1e-9);
+    public int QueueBoundAt(ScenarioModel model, double t) => Scenario.QueueBound switch
+    {
+        ScenarioQueueBound.None => 0,
+        ScenarioQueueBound.Entries => (int)Math.Floor((Scenario.QueueSeconds * model.Mu) + 1e-9),
+        _ => (int)Math.Floor((Scenario.QueueSeconds * Scenario.CapacityAt(model, t) * model.Mu) + 1e-9),
+    };
 
     public Admission Admit(ScenarioModel model, ServiceRequest request)
     {
@@ -97,9 +104,15 @@ internal sealed class CapacityModel : IDisposable
         {
             var pool = _pools[model.Name];
             var t = Now;
+            if (Scenario.RandomOverload is { } ro && InWindow(t, ro.StartSeconds, ro.EndSeconds) && _random.NextDouble() < ro.Fraction)
+            {
+                pool.RandomRejected++;
+                return RejectLocked(pool, t);
+            }
+
             if (pool.Queue.Count == 0 && pool.Busy < SlotsAt(model, t))
             {
-                var ticket = StartLocked(pool, request, t);
+                var ticket = StartLocked(pool, request, t, fromQueue: false);
                 return new Admission { Kind = AdmissionKind.Started, Ticket = Task.FromResult(ticket) };
             }
 
@@ -107,29 +120,35 @@ internal sealed class CapacityModel : IDisposable
             {
                 var waiter = new QueueWaiter(request, pool);
                 waiter.Node = pool.Queue.AddLast(waiter);
+                if (Scenario.QueueTimeoutSeconds is { } timeout)
+                {
+                    ArmLocked(TimeSpan.FromSeconds(timeout), waiter, static (model, state) => model.OnQueueTimeout((QueueWaiter)state));
+                }
+
                 return new Admission { Kind = AdmissionKind.Queued, Ticket = waiter.Started.Task, Waiter = waiter };
             }
 
-            pool.Rejected++;
-            var masked = Scenario.Masked is { } m && InWindow(t, m.StartSeconds, m.EndSeconds) && _random.NextDouble() < m.Fraction;
-            if (Scenario.RejectionCostMs > 0)
-            {
-                pool.Rejecting++;
-                ArmLocked(TimeSpan.FromMilliseconds(Scenario.RejectionCostMs), pool, static (model, state) => model.OnRejectionCostPaid((ModelPool)state));
-            }
-
-            return new Admission { Kind = AdmissionKind.Rejected, Masked = masked };
+            return RejectLocked(pool, t);
         }
     }
 
-    /// <summary>Takes a queued request out of the queue; <c>false</c> when it had already started.</summary>
+    /// <summary>The client of a queued request left: takes the request out of the queue, or with
+    /// <see cref="Scenario.ServeAbandonedQueued"/> leaves it there to be served for nobody. <c>false</c> when it had
+    /// already started or left the queue (the caller then keeps whatever outcome the request had).</summary>
     public bool Abandon(QueueWaiter waiter)
     {
         lock (_lock)
         {
-            if (waiter.Node?.List is null)
+            if (waiter.Node?.List is null || waiter.Abandoned)
             {
                 return false;
+            }
+
+            waiter.Abandoned = true;
+            if (Scenario.ServeAbandonedQueued)
+            {
+                waiter.Pool.Abandoned++;
+                return true;
             }
 
             waiter.Pool.Queue.Remove(waiter.Node);
@@ -148,7 +167,7 @@ internal sealed class CapacityModel : IDisposable
             return new PoolSnapshot(
                 modelName, Scenario.CapacityAt(pool.Model, t), SlotsAt(pool.Model, t), QueueBoundAt(pool.Model, t),
                 pool.Serving, pool.Rejecting, pool.Queue.Count, pool.Started, pool.Rejected, pool.Abandoned,
-                pool.StartedBeyondCapacity, pool.MaxServing);
+                pool.StartedBeyondCapacity, pool.MaxServing, pool.Shed, pool.RandomRejected, pool.ServedAbandoned);
         }
     }
 
@@ -167,7 +186,24 @@ internal sealed class CapacityModel : IDisposable
 
     internal static bool InWindow(double t, double start, double? end) => t >= start && (end is null || t < end.Value);
 
-    private ServiceTicket StartLocked(ModelPool pool, ServiceRequest request, double t)
+    private Admission RejectLocked(ModelPool pool, double t)
+    {
+        pool.Rejected++;
+        var masked = Scenario.Masked is { } m && InWindow(t, m.StartSeconds, m.EndSeconds) && _random.NextDouble() < m.Fraction;
+        ChargeRejectionLocked(pool);
+        return new Admission { Kind = AdmissionKind.Rejected, Masked = masked };
+    }
+
+    private void ChargeRejectionLocked(ModelPool pool)
+    {
+        if (Scenario.RejectionCostMs > 0)
+        {
+            pool.Rejecting++;
+            ArmLocked(TimeSpan.FromMilliseconds(Scenario.RejectionCostMs), pool, static (model, state) => model.OnRejectionCostPaid((ModelPool)state));
+        }
+    }
+
+    private ServiceTicket StartLocked(ModelPool pool, ServiceRequest request, double t, bool fromQueue)
     {
         var model = pool.Model;
         if (pool.Serving >= SlotsAt(model, t))
@@ -180,6 +216,11 @@ internal sealed class CapacityModel : IDisposable
         pool.MaxServing = Math.Max(pool.MaxServing, pool.Serving);
 
         var serviceTime = request.ServiceTimeOverride ?? TimeSpan.FromSeconds(LogNormal(model.ServiceMeanSeconds, model.ServiceSigma));
+        if (fromQueue && Scenario.SaturatedSlowdown != 1)
+        {
+            // Work started while a queue stood (the only way anything starts from the queue) runs slower.
+            serviceTime *= Scenario.SaturatedSlowdown;
+        }
         var output = request.OutputTokensOverride ?? (int)Math.Round(LogNormal(model.OutputTokensMean, 0.5));
         output = Math.Clamp(output, 1, Math.Max(1, request.MaxTokens));
         var deltas = Math.Clamp((output + 24) / 25, 1, 16);
@@ -238,6 +279,28 @@ internal sealed class CapacityModel : IDisposable
         Complete(started);
     }
 
+    /// <summary>Server-side deadline shedding: a request still queued after <see cref="Scenario.QueueTimeoutSeconds"/>
+    /// leaves the queue with a 529 (its task is cancelled with <see cref="QueueWaiter.Shed"/> set).</summary>
+    internal void OnQueueTimeout(QueueWaiter waiter)
+    {
+        lock (_lock)
+        {
+            if (_disposed || waiter.Node?.List is null)
+            {
+                return;
+            }
+
+            waiter.Pool.Queue.Remove(waiter.Node);
+            waiter.Node = null;
+            waiter.Shed = true;
+            waiter.Pool.Shed++;
+            waiter.Pool.Rejected++;
+            ChargeRejectionLocked(waiter.Pool);
+        }
+
+        waiter.Started.TrySetCanceled();
+    }
+
     internal void OnServiceEnded(ModelPool pool, ServiceTicket ticket)
     {
         List<(QueueWaiter, ServiceTicket)>? started;
@@ -279,7 +342,12 @@ internal sealed class CapacityModel : IDisposable
             var waiter = first.Value;
             pool.Queue.RemoveFirst();
             waiter.Node = null;
-            var ticket = StartLocked(pool, waiter.Request, t);
+            if (waiter.Abandoned)
+            {
+                pool.ServedAbandoned++;
+            }
+
+            var ticket = StartLocked(pool, waiter.Request, t, fromQueue: true);
             (started ??= []).Add((waiter, ticket));
         }
 

@@ -27,4 +27,13 @@ internal sealed class ModelPool(ScenarioModel model)
     public long StartedBeyondCapacity { get; set; }
 
     public int MaxServing { get; set; }
+
+    /// <summary>Queued requests answered 529 by the server-side queue timeout (also counted in <see cref="Rejected"/>).</summary>
+    public long Shed { get; set; }
+
+    /// <summary>529s of the random-overload window, whatever the load (also counted in <see cref="Rejected"/>).</summary>
+    public long RandomRejected { get; set; }
+
+    /// <summary>Abandoned queued requests served anyway (<see cref="Scenario.ServeAbandonedQueued"/>).</summary>
+    public long ServedAbandoned { get; set; }
 }

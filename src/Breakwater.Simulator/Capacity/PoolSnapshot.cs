@@ -13,4 +13,7 @@ internal sealed record PoolSnapshot(
     long Rejected,
     long Abandoned,
     long StartedBeyondCapacity,
-    int MaxServing);
+    int MaxServing,
+    long Shed,
+    long RandomRejected,
+    long ServedAbandoned);

@@ -11,4 +11,10 @@ internal sealed class QueueWaiter(ServiceRequest request, ModelPool pool)
     public TaskCompletionSource<ServiceTicket> Started { get; } = new();
 
     public LinkedListNode<QueueWaiter>? Node { get; set; }
+
+    /// <summary>The client left (with <see cref="Scenarios.Scenario.ServeAbandonedQueued"/> it may still be queued).</summary>
+    public bool Abandoned { get; set; }
+
+    /// <summary>Taken out of the queue by the server-side queue timeout: its caller answers 529.</summary>
+    public bool Shed { get; set; }
 }

@@ -28,6 +28,34 @@ public sealed record Scenario
     /// <summary>How long each 529 occupies a slot, in milliseconds (default 50).</summary>
     public double RejectionCostMs { get; init; } = 50;
 
+    /// <summary>How the queue is bounded: <see cref="ScenarioQueueBound.Time"/> (default),
+    /// <see cref="ScenarioQueueBound.Entries"/> or <see cref="ScenarioQueueBound.None"/>.</summary>
+    public string QueueBound { get; init; } = ScenarioQueueBound.Time;
+
+    /// <summary>When <c>true</c>, a queued request whose client left stays queued and is still served (it holds a slot
+    /// for its full service time; the answer goes nowhere). Default <c>false</c>: it leaves the queue.</summary>
+    public bool ServeAbandonedQueued { get; init; }
+
+    /// <summary>Server-side deadline: a request queued this many seconds gets a 529 at that moment (default <c>null</c>: none).</summary>
+    public double? QueueTimeoutSeconds { get; init; }
+
+    /// <summary>Service-time factor (≥ 1) for work that started while the queue was non-empty, i.e. out of the queue
+    /// (default 1: saturation costs nothing extra).</summary>
+    public double SaturatedSlowdown { get; init; } = 1;
+
+    /// <summary>The <c>retry-after</c> header of every 529, in seconds (default <c>null</c>: no header).</summary>
+    public double? RetryAfter529Seconds { get; init; }
+
+    /// <summary>The <c>x-should-retry</c> header of every 529 (default <c>null</c>: no header).</summary>
+    public bool? ShouldRetry529 { get; init; }
+
+    /// <summary>529s regardless of load in a window; <c>null</c> (default) means none.</summary>
+    public ScenarioRandomOverload? RandomOverload { get; init; }
+
+    /// <summary>Benchmark only: when <c>true</c>, every retry of a logical request draws a fresh service time instead
+    /// of repeating the planned one (default <c>false</c>).</summary>
+    public bool ServiceTimeRedraw { get; init; }
+
     /// <summary>Fraction of the offered load that streams (default 0).</summary>
     public double StreamingFraction { get; init; }
 

@@ -19,7 +19,10 @@ public static class ScenarioCatalog
 
     /// <summary>The names of the built-in scenarios, in report order.</summary>
     public static IReadOnlyList<string> BuiltInNames { get; } =
-        ["steady", "flash-storm", "long-incident", "opus-outage", "rate-limited", "midstream-overload", "metastable", "masked-gateway"];
+    [
+        "steady", "flash-storm", "long-incident", "opus-outage", "rate-limited", "midstream-overload", "metastable", "masked-gateway",
+        "flash-storm-v2", "metastable-v2", "metastable-entries", "partial-outage", "timeout-redraw",
+    ];
 
     /// <summary>Built-in variants that are not part of <c>all</c> (the suite of built-in scenarios) but run by name.</summary>
     public static IReadOnlyList<string> VariantNames { get; } = ["long-incident-deferral"];

@@ -22,6 +22,32 @@ internal static class ScenarioValidator
         NonNegative(p, "rejectionCostMs", s.RejectionCostMs);
         Fraction(p, "streamingFraction", s.StreamingFraction);
 
+        if (!ScenarioQueueBound.All.Contains(s.QueueBound ?? "", StringComparer.Ordinal))
+        {
+            p.Add($"queueBound: must be one of {string.Join(", ", ScenarioQueueBound.All.Select(v => $"'{v}'"))}");
+        }
+
+        if (s.QueueTimeoutSeconds is { } qt)
+        {
+            Positive(p, "queueTimeoutSeconds", qt);
+        }
+
+        if (!(s.SaturatedSlowdown >= 1) || double.IsInfinity(s.SaturatedSlowdown))
+        {
+            p.Add("saturatedSlowdown: must be >= 1");
+        }
+
+        if (s.RetryAfter529Seconds is { } ra)
+        {
+            NonNegative(p, "retryAfter529Seconds", ra);
+        }
+
+        if (s.RandomOverload is { } ro)
+        {
+            Fraction(p, "randomOverload.fraction", ro.Fraction);
+            Window(p, "randomOverload", ro.StartSeconds, ro.EndSeconds);
+        }
+
         if (s.Models is null || s.Models.Count == 0)
         {
             p.Add("models: at least one model is required");

@@ -52,6 +52,44 @@ public class ScenarioCatalogTests
     }
 
     [Fact]
+    public void BuiltInNames_TheOriginalEightComeFirst_ThenTheOverloadVariants()
+    {
+        Assert.Equal(
+            ["steady", "flash-storm", "long-incident", "opus-outage", "rate-limited", "midstream-overload", "metastable", "masked-gateway",
+             "flash-storm-v2", "metastable-v2", "metastable-entries", "partial-outage", "timeout-redraw"],
+            ScenarioCatalog.BuiltInNames);
+    }
+
+    [Fact]
+    public void Get_OverloadVariants_SetWhatTheyRehearse()
+    {
+        var v2 = ScenarioCatalog.Get("flash-storm-v2");
+        var sonnet = v2.FindModel("claude-sonnet-4-5")!;
+        Assert.Equal(0.8 * 12, v2.OfferedRateAt(sonnet, 10), 6);
+        Assert.Equal((1.0, 0.2, 0.2, 1.0), (v2.CapacityAt(sonnet, 299), v2.CapacityAt(sonnet, 300), v2.CapacityAt(sonnet, 359), v2.CapacityAt(sonnet, 360)));
+
+        var metastable = ScenarioCatalog.Get("metastable");
+        Assert.Equal(metastable with { Name = "metastable-v2", Description = "", Incidents = [metastable.Incidents[0] with { Capacity = 0.5 }] }, ScenarioCatalog.Get("metastable-v2") with { Description = "" }, ScenarioEquality);
+        Assert.Equal(
+            metastable with { Name = "metastable-entries", Description = "", QueueBound = ScenarioQueueBound.Entries, ServeAbandonedQueued = true },
+            ScenarioCatalog.Get("metastable-entries") with { Description = "" },
+            ScenarioEquality);
+
+        var partial = ScenarioCatalog.Get("partial-outage");
+        Assert.Empty(partial.Incidents);
+        Assert.Equal(new ScenarioRandomOverload { Fraction = 0.2, StartSeconds = 120, EndSeconds = 720 }, partial.RandomOverload);
+
+        var redraw = ScenarioCatalog.Get("timeout-redraw");
+        Assert.True(redraw.ServiceTimeRedraw);
+        Assert.Equal(1.0, redraw.FindModel("claude-sonnet-4-5")!.ServiceSigma);
+        Assert.Equal(30, redraw.AttemptTimeoutSeconds);
+    }
+
+    /// <summary>Compares scenarios by their JSON (records holding lists compare those by reference).</summary>
+    private static readonly IEqualityComparer<Scenario> ScenarioEquality =
+        EqualityComparer<Scenario>.Create((a, b) => ScenarioCatalog.ToJson(a!) == ScenarioCatalog.ToJson(b!), s => ScenarioCatalog.ToJson(s).GetHashCode(StringComparison.Ordinal));
+
+    [Fact]
     public void FindModel_DatedIdAndAlias_MapToTheModel_UnknownIsNull()
     {
         var s = ScenarioCatalog.Get("steady");
