@@ -41,7 +41,7 @@ internal sealed class PolicyRun
         var attemptTimeout = TimeSpan.FromSeconds(scenario.AttemptTimeoutSeconds);
         // breakwater-defer draws the same jitter as breakwater: both runs are identical until the first deferral.
         var defer = policy == BenchPolicies.BreakwaterDefer && scenario.Deferral is not null;
-        var policyIndex = Math.Max(0, BenchPolicies.All.ToList().IndexOf(defer ? BenchPolicies.Breakwater : policy));
+        var policyIndex = BenchPolicies.SeedIndex(defer ? BenchPolicies.Breakwater : policy);
         _clients = new HttpMessageInvoker[clients];
         _handlers = new HttpMessageHandler[clients];
         var breakwaterHandlers = new BreakwaterHandler[clients];
@@ -55,6 +55,9 @@ internal sealed class PolicyRun
                 BenchPolicies.SdkDefault => new SdkDefaultHandler(_clock, random, attemptTimeout) { InnerHandler = tap },
                 BenchPolicies.Naive529 => new Naive529Handler(_clock, random, attemptTimeout) { InnerHandler = tap },
                 BenchPolicies.PollyStandard => new PollyStandardHandler(_clock, random, attemptTimeout) { InnerHandler = tap },
+                BenchPolicies.AgentTen => new AgentTenHandler(_clock, random, attemptTimeout) { InnerHandler = tap },
+                BenchPolicies.LiteLlmRouter => new LiteLlmRouterHandler(_clock, random, attemptTimeout, scenario.FallbackChain) { InnerHandler = tap },
+                BenchPolicies.Portkey => new PortkeyHandler(_clock, attemptTimeout) { InnerHandler = tap },
                 BenchPolicies.Breakwater or BenchPolicies.BreakwaterDefer => breakwaterHandlers[i] = new BreakwaterHandler(BreakwaterOptionsFor(scenario, i, configure), _clock, random) { InnerHandler = tap },
                 _ => throw new ArgumentException($"Unknown policy '{policy}'.", nameof(policy)),
             };
