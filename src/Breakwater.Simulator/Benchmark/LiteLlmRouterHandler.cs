@@ -16,8 +16,8 @@ namespace Breakwater.Simulator.Benchmark;
 /// retry-after + 0.75·U when 0 &lt; retry-after ≤ 60 s (integer seconds or HTTP date), else min(0.5 × 2ᵏ, 8) s + 0.75·U,
 /// and it is slept after the last attempt too. A group that fails falls back to the next model of the chain (itself with
 /// retries and its own fallback, at most 5 hops); when every fallback fails the caller gets the primary group's failure.
-/// A status-400 failure neither retries nor falls back (rule 3 of should_retry_this_error; the generic fallback then
-/// still runs in LiteLLM, modelled here as well). Cooldowns: <see cref="LiteLlmCooldowns"/>; a cooling deployment fails
+/// A failure that is not retried (a 400, say) still falls back (the generic <c>fallbacks</c> branch takes any error).
+/// Cooldowns: <see cref="LiteLlmCooldowns"/>; a cooling deployment fails
 /// the attempt at once with 429 "No deployments available" (no upstream call), which is not retried.
 /// </summary>
 internal sealed class LiteLlmRouterHandler(TimeProvider time, Random random, TimeSpan attemptTimeout, IReadOnlyList<string> fallbackChain) : DelegatingHandler
@@ -82,7 +82,7 @@ internal sealed class LiteLlmRouterHandler(TimeProvider time, Random random, Tim
     private async Task<(HttpResponseMessage? Response, Exception? Error)> WithFallbacksAsync(HttpRequestMessage request, string model, int depth, CancellationToken cancellationToken)
     {
         var primary = await WithRetriesAsync(request, model, cancellationToken).ConfigureAwait(false);
-        if (IsSuccess(primary) || StatusOf(primary) == 400)
+        if (IsSuccess(primary))
         {
             return primary;
         }

@@ -247,15 +247,15 @@ public class AgentAndGatewayPolicyTests
     }
 
     [Fact]
-    public void LiteLlm_NoChain_NoFallback_And400NeverFallsBack()
+    public void LiteLlm_NoChain_NoFallback_AndANonRetryable400FallsBackWithoutRetry()
     {
         var alone = Create(BenchPolicies.LiteLlmRouter, 5, (model, _) => ModelScriptedHandler.Status(model == "model-a" ? 529 : 200));
         Drive(alone);
         Assert.All(alone.Upstream.Models, m => Assert.Equal("model-a", m));
 
         var malformed = Create(BenchPolicies.LiteLlmRouter, 5, (model, _) => ModelScriptedHandler.Status(model == "model-a" ? 400 : 200), Chain);
-        Assert.Equal("400", Drive(malformed).Result);
-        Assert.Equal(["model-a"], malformed.Upstream.Models);
+        Assert.Equal("200", Drive(malformed).Result);
+        Assert.Equal(["model-a", "model-b"], malformed.Upstream.Models);
     }
 
     [Fact]
