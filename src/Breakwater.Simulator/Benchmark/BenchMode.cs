@@ -22,7 +22,7 @@ internal sealed record BenchMode(string Name, BenchModeKind Kind, string? Backgr
     public static BenchMode Tenant(string background) => new("tenant-" + background, BenchModeKind.Tenant, background);
 
     /// <summary>The background policies of the tenant modes, in report order.</summary>
-    public static IReadOnlyList<string> TenantBackgrounds { get; } = [BenchPolicies.SdkDefault];
+    public static IReadOnlyList<string> TenantBackgrounds { get; } = [BenchPolicies.SdkDefault, BenchPolicies.AgentTen];
 
     /// <summary>Every mode, in report order: clients, gateway, then one tenant mode per background.</summary>
     public static IReadOnlyList<BenchMode> All { get; } = [Clients, Gateway, .. TenantBackgrounds.Select(Tenant)];

@@ -70,7 +70,7 @@ internal sealed class PolicyRun
         {
             var tested = mode.IsTested(i);
             var instancePolicy = tested ? policy : mode.Background!;
-            var policyIndex = Math.Max(0, BenchPolicies.All.ToList().IndexOf(tested && defer ? BenchPolicies.Breakwater : instancePolicy));
+            var policyIndex = BenchPolicies.SeedIndex(tested && defer ? BenchPolicies.Breakwater : instancePolicy);
             var random = new Random(unchecked((seed * 1_000_003) + (policyIndex * 10_007) + i));
             var tap = new UpstreamTap(tested ? _trace : _background!, _clock, _origin, scenario, _upstream);
             var options = instancePolicy is BenchPolicies.Breakwater or BenchPolicies.BreakwaterDefer
@@ -112,6 +112,9 @@ internal sealed class PolicyRun
         {
             BenchPolicies.None => new NoRetryHandler(clock, attemptTimeout) { InnerHandler = tap },
             BenchPolicies.SdkDefault => new SdkDefaultHandler(clock, random, attemptTimeout) { InnerHandler = tap },
+            BenchPolicies.AgentTen => new AgentTenHandler(clock, random, attemptTimeout) { InnerHandler = tap },
+            BenchPolicies.LiteLlmRouter => new LiteLlmRouterHandler(clock, random, attemptTimeout, scenario.FallbackChain) { InnerHandler = tap },
+            BenchPolicies.Portkey => new PortkeyHandler(clock, attemptTimeout) { InnerHandler = tap },
             BenchPolicies.Naive529 => new Naive529Handler(clock, random, attemptTimeout) { InnerHandler = tap },
             BenchPolicies.PollyStandard => new PollyStandardHandler(clock, random, attemptTimeout) { InnerHandler = tap },
             BenchPolicies.Breakwater or BenchPolicies.BreakwaterDefer => new BreakwaterHandler(options!, clock, random) { InnerHandler = tap },

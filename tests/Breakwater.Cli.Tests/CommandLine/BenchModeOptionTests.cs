@@ -1,5 +1,6 @@
 using Breakwater.Cli.Commands;
 using Breakwater.Simulator.Benchmark;
+using Breakwater.Simulator.Scenarios;
 
 namespace Breakwater.Cli.Tests.CommandLine;
 
@@ -32,14 +33,14 @@ public sealed class BenchModeOptionTests
     [Theory]
     [InlineData("clients", new[] { "clients" })]
     [InlineData("gateway", new[] { "gateway" })]
-    [InlineData("TENANT", new[] { "tenant-sdk-default" })]
-    [InlineData("all", new[] { "clients", "gateway", "tenant-sdk-default" })]
+    [InlineData("TENANT", new[] { "tenant-sdk-default", "tenant-agent-10" })]
+    [InlineData("all", new[] { "clients", "gateway", "tenant-sdk-default", "tenant-agent-10" })]
     public void Resolve_Mode_TheModesInReportOrder(string value, string[] expected)
     {
         var (scenarios, modes) = BenchCommand.Resolve(new BenchCommand.Settings { Mode = value });
 
         Assert.Equal(expected, modes.Select(m => m.Name));
-        Assert.Equal(8, scenarios.Count);
+        Assert.Equal(ScenarioCatalog.BuiltInNames.Count, scenarios.Count);
     }
 
     [Fact]

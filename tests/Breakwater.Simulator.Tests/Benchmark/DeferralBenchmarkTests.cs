@@ -122,12 +122,12 @@ public sealed class DeferralBenchmarkTests
         var report = BenchmarkRunner.Run([ShortIncident(), BenchKit.ShortStorm()], 5, parallelism: 1);
 
         var variant = report.Scenarios[0];
-        Assert.Equal(6, variant.Policies.Count);
+        Assert.Equal(BenchPolicies.All.Count + 1, variant.Policies.Count);
         Assert.All(variant.Policies, p => Assert.NotNull(p.Deferral));
         Assert.All(report.Scenarios[1].Policies, p => Assert.Null(p.Deferral));
         using var json = JsonDocument.Parse(report.ToJson());
         var scenarios = json.RootElement.GetProperty("modes")[0].GetProperty("scenarios");
-        var defer = scenarios[0].GetProperty("policies")[5];
+        var defer = scenarios[0].GetProperty("policies")[BenchPolicies.All.Count];
         Assert.Equal("breakwater-defer", defer.GetProperty("policy").GetString());
         Assert.True(defer.GetProperty("deferral").GetProperty("completionRate").GetDouble() >= 0.99);
         Assert.False(scenarios[1].GetProperty("policies")[0].TryGetProperty("deferral", out _));
