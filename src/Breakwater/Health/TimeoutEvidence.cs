@@ -1,84 +1,66 @@
 namespace Breakwater.Health;
 
 /// <summary>
-/// What a model's recent attempts say about retrying one that timed out: over a sliding window (ten buckets), its
-/// successes and attempt timeouts, and when it last refused work (a 529 or an overloaded stream error). A retry of an
-/// attempt timeout may succeed only when timeouts are rare among succeeding traffic and the model is not refusing
-/// work: then the timeout was one slow draw. Otherwise (a saturated model answers slowly for everyone; a request that
-/// takes longer than the attempt timeout takes as long again) the retry would hold a slot of a strained pool for
-/// nothing, and is not sent.
+/// Whether retrying an attempt timeout works on this model, learned from how such retries ended: over a sliding
+/// window (ten buckets), the attempts sent after a timeout on the same model, and how many of them succeeded. One
+/// timeout alone cannot say whether the request itself is too long for the attempt timeout (then it takes as long
+/// again and each retry holds a strained slot for nothing) or the draw was unlucky (a queue, a slow replica: the
+/// retry may well succeed). The retries' own results can: while fewer than <see cref="MinimumEvidence"/> retries ended
+/// in the window, retrying is allowed (that is how the evidence is gathered); after that, only while at least one in
+/// <see cref="RetriesPerSuccess"/> succeeds.
 /// </summary>
 internal sealed class TimeoutEvidence
 {
+    /// <summary>Retries after a timeout that must have ended in the window before their results can forbid one.</summary>
+    public const int MinimumEvidence = 5;
+
+    /// <summary>At most this many retries after a timeout per success among them.</summary>
+    public const int RetriesPerSuccess = 4;
+
     private const int BucketCount = 10;
-
-    /// <summary>Successes needed per timeout in the window for a retry to be worth sending.</summary>
-    public const int SuccessesPerTimeout = 5;
-
     private readonly TimeProvider _time;
     private readonly long _bucketTicks;
-    private readonly long _windowTicks;
     private readonly long _origin;
-    private readonly int[] _successes = new int[BucketCount];
-    private readonly int[] _timeouts = new int[BucketCount];
+    private readonly int[] _retries = new int[BucketCount];
+    private readonly int[] _succeeded = new int[BucketCount];
     private readonly Lock _lock = new();
     private long _current;
-    private long _lastRefusal = long.MinValue;
 
     /// <param name="window">How far back the evidence reaches.</param>
     /// <param name="time">The clock.</param>
     public TimeoutEvidence(TimeSpan window, TimeProvider time)
     {
         _time = time;
-        _windowTicks = Math.Max(BucketCount, (long)(window.TotalSeconds * time.TimestampFrequency));
-        _bucketTicks = Math.Max(1, _windowTicks / BucketCount);
+        var windowTicks = Math.Max(BucketCount, (long)(window.TotalSeconds * time.TimestampFrequency));
+        _bucketTicks = Math.Max(1, windowTicks / BucketCount);
         _origin = time.GetTimestamp();
     }
 
-    /// <summary>A success of this model.</summary>
-    public void Success() => Add(_successes);
-
-    /// <summary>An attempt of this model that got no answer within the attempt timeout.</summary>
-    public void Timeout() => Add(_timeouts);
-
-    /// <summary>The model refused work (529, an overloaded stream error).</summary>
-    public void Refusal()
+    /// <summary>An attempt sent after an attempt timeout on this model ended: succeeded or not.</summary>
+    public void RetryEnded(bool succeeded)
     {
         lock (_lock)
         {
-            _lastRefusal = _time.GetTimestamp();
+            Roll(_time.GetTimestamp());
+            _retries[_current % BucketCount]++;
+            if (succeeded)
+            {
+                _succeeded[_current % BucketCount]++;
+            }
         }
     }
 
-    /// <summary>
-    /// Whether a retry of an attempt timeout may succeed: no refusal within the window, at least one success, and at
-    /// least <see cref="SuccessesPerTimeout"/> successes per timeout (the one just seen included).
-    /// </summary>
+    /// <summary>Whether a retry of an attempt timeout may succeed here (see the type's remarks).</summary>
     public bool RetryMayHelp
     {
         get
         {
             lock (_lock)
             {
-                var now = _time.GetTimestamp();
-                Roll(now);
-                if (_lastRefusal != long.MinValue && now - _lastRefusal < _windowTicks)
-                {
-                    return false;
-                }
-
-                var successes = _successes.Sum();
-                return successes > 0 && successes >= SuccessesPerTimeout * Math.Max(1, _timeouts.Sum());
+                Roll(_time.GetTimestamp());
+                var retries = _retries.Sum();
+                return retries < MinimumEvidence || _succeeded.Sum() * RetriesPerSuccess >= retries;
             }
-        }
-    }
-
-    private void Add(int[] counts)
-    {
-        lock (_lock)
-        {
-            Roll(_time.GetTimestamp());
-            counts[_current % BucketCount]++;
         }
     }
 
@@ -94,8 +76,8 @@ internal sealed class TimeoutEvidence
         for (long i = 1; i <= steps; i++)
         {
             var idx = (_current + i) % BucketCount;
-            _successes[idx] = 0;
-            _timeouts[idx] = 0;
+            _retries[idx] = 0;
+            _succeeded[idx] = 0;
         }
 
         _current = bucket;

@@ -111,8 +111,8 @@ internal static class CallPolicy
         }
         else if (outcome.Kind == FailureKind.AttemptTimeout && !outcome.Stalled && !model.TimeoutRetryMayHelp)
         {
-            // No blind retry of a timeout: on a model that refuses work or whose timeouts are not rare, the same
-            // request sent again takes as long again (and holds a strained slot meanwhile). Another model may answer.
+            // No blind retry of a timeout: where recent retries of timeouts mostly failed, the same request sent
+            // again takes as long again (and holds a strained slot meanwhile). Another model may answer.
             // A stalled stream is a stopped connection, not a long request: it keeps its retry.
             decision = canFallBack ? Decision.Next : Decision.Stop(GiveUpReason.NotRetryable);
         }

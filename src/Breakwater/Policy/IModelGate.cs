@@ -10,8 +10,8 @@ internal interface IModelGate
     TimeSpan UntilProbe { get; }
 
     /// <summary>
-    /// Whether retrying an attempt that timed out may succeed on this model (timeouts rare among its recent successes,
-    /// no recent refusal); when not, a timeout is not retried on the same model.
+    /// Whether retrying an attempt that timed out may succeed on this model (judged by how recent such retries
+    /// ended); when not, a timeout is not retried on the same model.
     /// </summary>
     bool TimeoutRetryMayHelp { get; }
 }

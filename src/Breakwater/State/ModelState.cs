@@ -47,7 +47,7 @@ internal sealed class ModelState : IModelGate
 
     public AdaptiveThrottle Throttle { get; }
 
-    /// <summary>Recent successes, attempt timeouts and refusals: whether retrying a timed-out attempt may succeed.</summary>
+    /// <summary>How retries after an attempt timeout ended here: whether another one may succeed.</summary>
     public TimeoutEvidence Timeouts { get; }
 
     /// <inheritdoc cref="TimeoutEvidence.RetryMayHelp"/>
@@ -88,18 +88,6 @@ internal sealed class ModelState : IModelGate
 
         var overloaded = outcome.IsOverloadSignal || outcome.Kind == FailureKind.AttemptTimeout;
         Throttle.Record(accepted: !overloaded);
-        if (outcome.IsSuccess)
-        {
-            Timeouts.Success();
-        }
-        else if (outcome.Kind == FailureKind.AttemptTimeout && !outcome.Stalled)
-        {
-            Timeouts.Timeout();
-        }
-        else if (outcome.IsOverloadSignal)
-        {
-            Timeouts.Refusal();
-        }
 
         if (overloaded)
         {
