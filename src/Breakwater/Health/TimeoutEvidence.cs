@@ -1,8 +1,10 @@
 namespace Breakwater.Health;
 
 /// <summary>
-/// Whether retrying an attempt timeout works on this model, learned from how such retries ended: over a sliding
-/// window (ten buckets), the attempts sent after a timeout on the same model, and how many of them succeeded. One
+/// Whether retrying an attempt timeout works on this model. Never while the model refuses work (a 529 or an
+/// overloaded stream error within the window): a saturated model answers slowly for everyone, and a retry only adds
+/// to its queue. Otherwise learned from how such retries ended: over a sliding window (ten buckets), the attempts sent
+/// after a timeout on the same model, and how many of them succeeded. One
 /// timeout alone cannot say whether the request itself is too long for the attempt timeout (then it takes as long
 /// again and each retry holds a strained slot for nothing) or the draw was unlucky (a queue, a slow replica: the
 /// retry may well succeed). The retries' own results can: while fewer than <see cref="MinimumEvidence"/> retries ended
@@ -25,14 +27,16 @@ internal sealed class TimeoutEvidence
     private readonly int[] _succeeded = new int[BucketCount];
     private readonly Lock _lock = new();
     private long _current;
+    private long _lastRefusal = long.MinValue;
+    private readonly long _windowTicks;
 
     /// <param name="window">How far back the evidence reaches.</param>
     /// <param name="time">The clock.</param>
     public TimeoutEvidence(TimeSpan window, TimeProvider time)
     {
         _time = time;
-        var windowTicks = Math.Max(BucketCount, (long)(window.TotalSeconds * time.TimestampFrequency));
-        _bucketTicks = Math.Max(1, windowTicks / BucketCount);
+        _windowTicks = Math.Max(BucketCount, (long)(window.TotalSeconds * time.TimestampFrequency));
+        _bucketTicks = Math.Max(1, _windowTicks / BucketCount);
         _origin = time.GetTimestamp();
     }
 
@@ -50,6 +54,15 @@ internal sealed class TimeoutEvidence
         }
     }
 
+    /// <summary>The model refused work (529, an overloaded stream error).</summary>
+    public void Refusal()
+    {
+        lock (_lock)
+        {
+            _lastRefusal = _time.GetTimestamp();
+        }
+    }
+
     /// <summary>Whether a retry of an attempt timeout may succeed here (see the type's remarks).</summary>
     public bool RetryMayHelp
     {
@@ -57,8 +70,16 @@ internal sealed class TimeoutEvidence
         {
             lock (_lock)
             {
-                Roll(_time.GetTimestamp());
+                var now = _time.GetTimestamp();
+                Roll(now);
+                if (_lastRefusal != long.MinValue && now - _lastRefusal < _windowTicks)
+                {
+                    return false;
+                }
+
                 var retries = _retries.Sum();
+                if (Environment.GetEnvironmentVariable("BW_E4") == "1") { return false; }
+                if (Environment.GetEnvironmentVariable("BW_E4") == "2") { return true; }
                 return retries < MinimumEvidence || _succeeded.Sum() * RetriesPerSuccess >= retries;
             }
         }

@@ -88,6 +88,10 @@ internal sealed class ModelState : IModelGate
 
         var overloaded = outcome.IsOverloadSignal || outcome.Kind == FailureKind.AttemptTimeout;
         Throttle.Record(accepted: !overloaded);
+        if (outcome.IsOverloadSignal)
+        {
+            Timeouts.Refusal();
+        }
 
         if (overloaded)
         {

@@ -64,4 +64,17 @@ public sealed class TimeoutEvidenceTests
 
         Assert.True(sut.RetryMayHelp);
     }
+
+    [Fact]
+    public void RetryMayHelp_ARefusalWithinTheWindow_IsFalseUntilItAgesOut()
+    {
+        var (sut, time) = CreateSut();
+        sut.Refusal();
+        Assert.False(sut.RetryMayHelp);
+
+        time.Advance(TimeSpan.FromSeconds(59));
+        Assert.False(sut.RetryMayHelp);
+        time.Advance(TimeSpan.FromSeconds(2));
+        Assert.True(sut.RetryMayHelp);
+    }
 }
