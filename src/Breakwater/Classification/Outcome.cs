@@ -35,12 +35,6 @@ internal sealed record Outcome
     /// <summary>The exception, for connection failures and timeouts. Its message never holds a key.</summary>
     public Exception? Exception { get; init; }
 
-    /// <summary>
-    /// An attempt timeout that was a stalled stream (headers and events came, then the body went quiet past the idle
-    /// timeout): the connection stopped, not a request too long for the attempt timeout, so another attempt may succeed.
-    /// </summary>
-    public bool Stalled { get; init; }
-
     /// <summary>Up to 200 characters of a body that was not Anthropic-shaped, for diagnosis.</summary>
     public string? RawExcerpt { get; init; }
 

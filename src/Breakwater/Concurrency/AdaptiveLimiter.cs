@@ -1,12 +1,7 @@
 namespace Breakwater.Concurrency;
 
 /// <summary>
-/// An AIMD concurrency limit with a bounded, adaptive-LIFO wait queue: first come first served while the queue is
-/// young, newest first once calls have waited longer than <see cref="ConcurrencyOptions.LifoAfter"/> (a backlog's
-/// oldest calls are the ones least likely to finish in time; serving them first lets the whole queue go stale, as
-/// large services found), and a waiting call leaves as soon as what is left of its deadline is shorter than the
-/// shortest service it could expect (half the smoothed duration of this model's successful attempts), instead of
-/// being sent to fail. On an overload it shrinks to
+/// An AIMD concurrency limit with a bounded FIFO wait queue. On an overload it shrinks to
 /// <see cref="ConcurrencyOptions.DecreaseFactor"/> × what was really in flight (a limit above that was never reached
 /// and shrinking it would hold nothing back), never below <see cref="ConcurrencyOptions.MinLimit"/>, and once per
 /// storm: a signal from an attempt that started before the last decrease, or within a second of it, is the same storm
@@ -35,7 +30,6 @@ internal sealed class AdaptiveLimiter
     private double _probeStep = 1;
     private long _queuedSince = long.MinValue;
     private long _lastWaitTicks = long.MinValue;
-    private double _serviceSeconds;
     private ITimer? _probeTimer;
 
     public AdaptiveLimiter(ConcurrencyOptions options, TimeProvider time)
@@ -101,30 +95,8 @@ internal sealed class AdaptiveLimiter
         }
     }
 
-    /// <summary>
-    /// The smoothed duration of this model's successful attempts (slot held), in seconds; 0 before the first success.
-    /// </summary>
-    public double ServiceSeconds
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _serviceSeconds;
-            }
-        }
-    }
-
     /// <summary>Takes a slot, waiting at most <paramref name="maxWait"/>; <c>null</c> when the queue is full or the wait ran out.</summary>
-    public Task<LimiterLease?> AcquireAsync(TimeSpan maxWait, CancellationToken cancellationToken) =>
-        AcquireAsync(maxWait, Timeout.InfiniteTimeSpan, cancellationToken);
-
-    /// <summary>
-    /// Takes a slot, waiting at most <paramref name="maxWait"/> and never past the point where <paramref name="untilDeadline"/>
-    /// (what is left of the call's deadline; <see cref="Timeout.InfiniteTimeSpan"/> for none) no longer leaves time for
-    /// the shortest service this model's attempts take; <c>null</c> when the queue is full or the wait ran out.
-    /// </summary>
-    public Task<LimiterLease?> AcquireAsync(TimeSpan maxWait, TimeSpan untilDeadline, CancellationToken cancellationToken)
+    public Task<LimiterLease?> AcquireAsync(TimeSpan maxWait, CancellationToken cancellationToken)
     {
         Waiter? waiter = null;
         LimiterLease? granted = null;
@@ -142,20 +114,9 @@ internal sealed class AdaptiveLimiter
             {
                 // Demand met the limit: deferred work reads this as "not healthy yet" (DeferralWorker).
                 _lastWaitTicks = _time.GetUtcNow().UtcTicks;
-                var deadline = long.MaxValue;
-                if (untilDeadline != Timeout.InfiniteTimeSpan)
-                {
-                    deadline = now + (long)(untilDeadline.TotalSeconds * _time.TimestampFrequency);
-                    var room = untilDeadline - TimeSpan.FromSeconds(_serviceSeconds * 0.5);
-                    if (room < maxWait)
-                    {
-                        maxWait = room;
-                    }
-                }
-
                 if (_queue.Count < _options.MaxQueue && maxWait > TimeSpan.Zero)
                 {
-                    waiter = Enqueue(now, deadline);
+                    waiter = Enqueue(now);
                 }
             }
         }
@@ -171,9 +132,9 @@ internal sealed class AdaptiveLimiter
     }
 
     /// <summary>Adds a waiter at the back of the queue (under the lock) and makes sure a probe step is scheduled for it.</summary>
-    private Waiter Enqueue(long now, long deadline)
+    private Waiter Enqueue(long now)
     {
-        var waiter = new Waiter(this, deadline);
+        var waiter = new Waiter(this);
         if (_queue.Count == 0)
         {
             _queuedSince = now;
@@ -194,9 +155,6 @@ internal sealed class AdaptiveLimiter
             switch (signal)
             {
                 case LimitSignal.Success:
-                    var took = _time.GetElapsedTime(acquiredAt, now).TotalSeconds;
-                    _serviceSeconds = _serviceSeconds <= 0 ? took : (0.9 * _serviceSeconds) + (0.1 * took);
-
                     // Grow fast while calls are waiting (demand is above the limit), slowly otherwise.
                     _limit = Math.Min(_options.MaxLimit, _limit + (_queue.Count > 0 ? 1.0 : 1.0 / _limit));
                     break;
@@ -255,36 +213,16 @@ internal sealed class AdaptiveLimiter
         }
 
         List<Waiter>? wake = null;
-        var minService = MinServiceLocked();
-        while (_inFlight < (int)_limit && _queue.Count > 0)
+        while (_inFlight < (int)_limit && _queue.First is { } first)
         {
-            // Adaptive LIFO: once the queue has stood longer than LifoAfter, the newest call goes first.
-            var lifo = _queuedSince != long.MinValue && _time.GetElapsedTime(_queuedSince, now) >= _options.LifoAfter;
-            var node = lifo ? _queue.Last! : _queue.First!;
-            _queue.Remove(node);
-            node.Value.Node = null;
-            if (_queue.Count == 0)
-            {
-                _queuedSince = long.MinValue;
-            }
-
-            if (node.Value.Deadline != long.MaxValue && node.Value.Deadline - now < minService)
-            {
-                // Too little left of its deadline for even a fast attempt: it leaves now, without a slot.
-                (wake ??= []).Add(node.Value.AsExpired());
-                continue;
-            }
-
+            _queue.RemoveFirst();
+            first.Value.Node = null;
             _inFlight++;
-            (wake ??= []).Add(node.Value);
+            (wake ??= []).Add(first.Value);
         }
 
         return wake;
     }
-
-    /// <summary>The shortest service a call can expect here: half the smoothed success duration (0 before any success).</summary>
-    private long MinServiceLocked() => _serviceSeconds <= 0 ? 0 : (long)(_serviceSeconds * 0.5 * _time.TimestampFrequency);
-
 
     /// <summary>
     /// The last decrease stood alone (none within <see cref="ConcurrencyOptions.RecoveryInterval"/> before it, or none
@@ -347,14 +285,7 @@ internal sealed class AdaptiveLimiter
         var at = _time.GetTimestamp();
         foreach (var w in wake)
         {
-            if (w.Expired)
-            {
-                w.Refuse();
-            }
-            else
-            {
-                w.Grant(at);
-            }
+            w.Grant(at);
         }
     }
 
@@ -369,39 +300,16 @@ internal sealed class AdaptiveLimiter
 
             _queue.Remove(waiter.Node);
             waiter.Node = null;
-            if (_queue.Count == 0)
-            {
-                _queuedSince = long.MinValue;
-            }
-
             return true;
         }
     }
 
-    private sealed class Waiter(AdaptiveLimiter owner, long deadline) : TaskCompletionSource<LimiterLease?>(TaskCreationOptions.None)
+    private sealed class Waiter(AdaptiveLimiter owner) : TaskCompletionSource<LimiterLease?>(TaskCreationOptions.None)
     {
         private ITimer? _timer;
         private CancellationTokenRegistration _registration;
 
         public LinkedListNode<Waiter>? Node { get; set; }
-
-        /// <summary>The call's deadline (<see cref="TimeProvider.GetTimestamp"/>), <see cref="long.MaxValue"/> for none.</summary>
-        public long Deadline => deadline;
-
-        /// <summary>Taken out of the queue because its deadline no longer leaves room for an attempt.</summary>
-        public bool Expired { get; private set; }
-
-        public Waiter AsExpired()
-        {
-            Expired = true;
-            return this;
-        }
-
-        public void Refuse()
-        {
-            Cleanup();
-            TrySetResult(null);
-        }
 
         public void Arm(TimeProvider time, TimeSpan maxWait, CancellationToken cancellationToken)
         {

@@ -46,14 +46,6 @@ public sealed class ConcurrencyOptions
     /// </summary>
     public TimeSpan ProbeInterval { get; set; } = TimeSpan.FromSeconds(20);
 
-    /// <summary>
-    /// How long calls must have been waiting without the queue emptying before the queue serves the newest call first
-    /// (adaptive LIFO). While the queue is younger it is first come, first served. Under a backlog the oldest calls
-    /// are the least likely to finish within their deadline; serving them first would let every waiting call go stale
-    /// (each sent with too little time left), which is how one gateway instance stays stuck after a storm. Default 1 s.
-    /// </summary>
-    public TimeSpan LifoAfter { get; set; } = TimeSpan.FromSeconds(1);
-
     /// <summary>With nothing waiting, how long without an overload signal before a shrunk limit is back at <see cref="InitialLimit"/>, whether or not traffic came. Default 30 s.</summary>
     public TimeSpan RecoveryInterval { get; set; } = TimeSpan.FromSeconds(30);
 }

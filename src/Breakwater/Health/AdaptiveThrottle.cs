@@ -2,10 +2,7 @@ namespace Breakwater.Health;
 
 /// <summary>
 /// Requests and accepts over a sliding window (ten buckets), and the SRE book's local rejection probability.
-/// Only attempts that reached the upstream count (the book counts local rejections too): counted, they keep the
-/// probability near one after the upstream has recovered, because the few calls let through cannot outweigh the
-/// rejections — measured, one gateway instance stayed at p ≈ 0.97–0.99 for minutes after a storm. Counting only
-/// what the upstream answered, p falls as soon as the upstream accepts again, and still rises with its refusals.
+/// Local rejections count as requests, so the probability keeps rising while the upstream keeps refusing.
 /// </summary>
 internal sealed class AdaptiveThrottle
 {
@@ -40,7 +37,7 @@ internal sealed class AdaptiveThrottle
         }
     }
 
-    /// <summary>Decides whether to reject this call locally, given a uniform draw in [0, 1). A local rejection is not counted.</summary>
+    /// <summary>Decides whether to reject this call locally, given a uniform draw in [0, 1). Counts the call as a request when it is rejected.</summary>
     public bool ShouldReject(double unit)
     {
         if (!_options.Enabled)
@@ -51,7 +48,13 @@ internal sealed class AdaptiveThrottle
         lock (_lock)
         {
             Roll();
-            return unit < Probability();
+            if (unit < Probability())
+            {
+                _requests[_current % BucketCount]++;
+                return true;
+            }
+
+            return false;
         }
     }
 

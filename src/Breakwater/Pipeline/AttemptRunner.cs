@@ -30,13 +30,6 @@ internal sealed class AttemptRunner(BreakwaterOptions options, TimeProvider time
                 context,
                 (runner: this, call, send)).ConfigureAwait(false);
         }
-        catch
-        {
-            // Without a breaker strategy the pipeline is empty and the caller's cancellation propagates from the
-            // attempt itself: the slot still goes back (with no signal: the caller left, the upstream said nothing).
-            lease?.Release(LimitSignal.Neutral);
-            throw;
-        }
         finally
         {
             Polly.ResilienceContextPool.Shared.Return(context);
@@ -59,8 +52,7 @@ internal sealed class AttemptRunner(BreakwaterOptions options, TimeProvider time
                 result.ThrowIfException();
             }
 
-            var failed = Classifier.ClassifyException(exception, attemptTimedOut: exception is TimeoutException, requestId: (exception as StreamStalledException)?.RequestId)
-                with { Stalled = exception is StreamStalledException };
+            var failed = Classifier.ClassifyException(exception, attemptTimedOut: exception is TimeoutException, requestId: (exception as StreamStalledException)?.RequestId);
             lease?.Release(Signal(call, ModelState.SignalOf(failed)));
             return new AttemptReport(null, exception, failed);
         }

@@ -151,11 +151,6 @@ public sealed class BreakwaterOptions
             problems.Add("Breakwater:Concurrency:ProbeInterval and RecoveryInterval must be at least 10 ms.");
         }
 
-        if (Concurrency.LifoAfter < TimeSpan.Zero)
-        {
-            problems.Add($"Breakwater:Concurrency:LifoAfter must not be negative (is {Concurrency.LifoAfter}).");
-        }
-
         if (CircuitBreaker.SamplingDuration < TimeSpan.FromMilliseconds(500) || CircuitBreaker.BreakDuration < TimeSpan.FromMilliseconds(500))
         {
             problems.Add("Breakwater:CircuitBreaker:SamplingDuration and BreakDuration must be at least 0.5 s.");

@@ -49,7 +49,6 @@ internal sealed class BreakwaterPipeline
         var pacer = _options.Pacing.Enabled ? _client.Pacer(CredentialHash.Of(request)) : null;
         AttemptResult? previous = null;
         Exception? previousFailure = null;
-        string? timedOutOn = null;
         while (true)
         {
             var state = _client.Model(call.Model);
@@ -95,13 +94,6 @@ internal sealed class BreakwaterPipeline
             previous = null;
             previousFailure = null;
             state.Observe(outcome);
-            if (call.LastOutcome is { Kind: FailureKind.AttemptTimeout, Stalled: false } && timedOutOn == call.Model && !ModelState.IsCallerDeadline(outcome))
-            {
-                // This attempt retried a timeout on the same model: its result is the evidence for the next one.
-                state.Timeouts.RetryEnded(outcome.IsSuccess);
-            }
-
-            timedOutOn = call.Model;
             pacer?.Observe(outcome.RateLimits);
             if (pacer is not null && outcome.Kind == FailureKind.RateLimited && outcome.Hints.RetryAfter is { } retryAfter)
             {

@@ -58,8 +58,7 @@ internal sealed class CallAdmission(BreakwaterOptions options, TimeProvider time
             }
 
             var wait = CallPolicy.SlotWait(options, call.Policy, time.GetUtcNow(), canFallBack);
-            var left = call.Deadline - time.GetUtcNow();
-            var lease = await state.Limiter.AcquireAsync(wait, left > TimeSpan.Zero ? left : TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+            var lease = await state.Limiter.AcquireAsync(wait, cancellationToken).ConfigureAwait(false);
             if (lease is null)
             {
                 return (GiveUpReason.Queue, null);

@@ -109,13 +109,6 @@ internal static class CallPolicy
             // Another model has its own capacity pool: move now rather than wait here.
             decision = Decision.Next;
         }
-        else if (outcome.Kind == FailureKind.AttemptTimeout && !outcome.Stalled && !model.TimeoutRetryMayHelp)
-        {
-            // No blind retry of a timeout: where recent retries of timeouts mostly failed, the same request sent
-            // again takes as long again (and holds a strained slot meanwhile). Another model may answer.
-            // A stalled stream is a stopped connection, not a long request: it keeps its retry.
-            decision = canFallBack ? Decision.Next : Decision.Stop(GiveUpReason.NotRetryable);
-        }
         else
         {
             decision = RetryPolicy.Decide(outcome, options.Retry, state.Retry, now, state.Deadline, budget, random.NextUnit());

@@ -21,7 +21,6 @@ internal sealed class ModelState : IModelGate
         var options = client.Options;
         Limiter = new AdaptiveLimiter(options.Concurrency, client.Time);
         Throttle = new AdaptiveThrottle(options.Throttle, client.Time);
-        Timeouts = new TimeoutEvidence(TimeSpan.FromSeconds(60), client.Time);
 
         // Only capacity problems open a model's breaker; a 429 is the key's quota, a 400 the caller's request.
         Breaker = new ModelBreaker<AttemptResult>(options.CircuitBreaker, client.Time, static outcome =>
@@ -46,12 +45,6 @@ internal sealed class ModelState : IModelGate
     public AdaptiveLimiter Limiter { get; }
 
     public AdaptiveThrottle Throttle { get; }
-
-    /// <summary>How retries after an attempt timeout ended here: whether another one may succeed.</summary>
-    public TimeoutEvidence Timeouts { get; }
-
-    /// <inheritdoc cref="TimeoutEvidence.RetryMayHelp"/>
-    public bool TimeoutRetryMayHelp => Timeouts.RetryMayHelp;
 
     /// <inheritdoc cref="ModelBreaker{TResult}.IsOpen"/>
     public bool IsOpen => Breaker.IsOpen;
@@ -88,11 +81,6 @@ internal sealed class ModelState : IModelGate
 
         var overloaded = outcome.IsOverloadSignal || outcome.Kind == FailureKind.AttemptTimeout;
         Throttle.Record(accepted: !overloaded);
-        if (outcome.IsOverloadSignal)
-        {
-            Timeouts.Refusal();
-        }
-
         if (overloaded)
         {
             NoteOverload();

@@ -42,8 +42,7 @@ public sealed class ThrottleHandlerTests
 
         var responses = await Calls(sut, 40);
 
-        // 20 reach the upstream (below the minimum nothing is rejected); from then on p = 20 / 21 > 0.5 (local
-        // rejections are not counted: p moves only with what the upstream answers).
+        // 20 reach the upstream (below the minimum nothing is rejected); from then on p = (20 + r) / (21 + r) > 0.5.
         Assert.Equal(20, sut.Upstream.Count);
         Assert.All(responses.Take(20), r => Assert.Equal("attempts", Header(r, BreakwaterHeaders.GiveUp)));
         Assert.All(responses.Skip(20), r =>
@@ -52,7 +51,7 @@ public sealed class ThrottleHandlerTests
             Assert.Equal("throttled", Header(r, BreakwaterHeaders.GiveUp));
             Assert.Equal("", Header(r, BreakwaterHeaders.RequestIds));
         });
-        Assert.Equal(20.0 / 21, sut.Model(Opus).Throttle.RejectProbability, 12);
+        Assert.Equal(40.0 / 41, sut.Model(Opus).Throttle.RejectProbability, 12);
     }
 
     [Fact]
@@ -74,15 +73,15 @@ public sealed class ThrottleHandlerTests
     [Fact]
     public async Task SendAsync_RejectionRate_MatchesTheFormulaForTheDraw()
     {
-        // With a draw of 0.96 a call is rejected only while p > 0.96, i.e. n / (n + 1) > 0.96 ⇔ n > 24 upstream
-        // failures: after the 20 failures, calls are let through (and fail) until 25 reached the upstream, then rejected.
+        // With a draw of 0.96 a call is rejected only while p > 0.96, i.e. (20 + r) / (21 + r) > 0.96 ⇔ r > 4:
+        // after the 20 failures, calls are let through (and fail) until requests reach 25, then rejected.
         using var sut = CreateSut((n, _) => Api.Overloaded($"req_{n}"), unit: 0.96);
 
         var responses = await Calls(sut, 40);
 
         Assert.Equal(25, sut.Upstream.Count);
         Assert.Equal(15, responses.Count(r => Header(r, BreakwaterHeaders.GiveUp) == "throttled"));
-        Assert.Equal(25.0 / 26, sut.Model(Opus).Throttle.RejectProbability, 12);
+        Assert.Equal(40.0 / 41, sut.Model(Opus).Throttle.RejectProbability, 12);
     }
 
     [Fact]
@@ -116,10 +115,8 @@ public sealed class ThrottleHandlerTests
             probabilities.Add(sut.Model(Opus).Throttle.RejectProbability);
         }
 
-        // p = (20 + s − 2s) / (21 + s): 0 after 20 successes, all inside one window (the 20 local rejections
-        // of the storm do not count against the recovery).
-        Assert.Equal(10.0 / 31, probabilities[9], 12);
-        Assert.Equal(0, probabilities[19]);
+        // p = (40 + s − 2s) / (41 + s): 0 after 40 successes, all inside one window.
+        Assert.Equal(20.0 / 61, probabilities[19], 12);
         Assert.Equal(0, probabilities[^1]);
         Assert.True(sut.Time.GetUtcNow() - start < TimeSpan.FromSeconds(60));
 

@@ -105,23 +105,6 @@ public sealed class CallPolicyTableTests
     }
 
     [Theory]
-    // A timeout on a model whose timeouts are not rare, or that refuses work: never the same model again; another may answer.
-    [InlineData("alone", "nr")]
-    [InlineData("fb", "next")]
-    [InlineData("fb2", "next")]
-    [InlineData("bg", "nr")]
-    [InlineData("late", "nr")]
-    public void AfterAttempt_AttemptTimeoutWithoutEvidenceARetryMayHelp_IsNotRetriedOnTheSameModel(string state, string expected)
-    {
-        var (call, _, canFallBack) = Arrange(state, out var options);
-        var outcome = new Outcome { Kind = FailureKind.AttemptTimeout };
-
-        var decision = CallPolicy.AfterAttempt(outcome, call, new Gate(false, TimeSpan.Zero, TimeoutRetryMayHelp: false), canFallBack, options, budget: null, Now, new JitterSource(new FixedRandom(0.5)));
-
-        Assert.Equal(expected, Code(decision));
-    }
-
-    [Theory]
     // x-should-retry: false is the server's word against retrying here; another model is not "here".
     [InlineData(FailureKind.Overloaded, 529, false, "alone", "nr")]
     [InlineData(FailureKind.Overloaded, 529, false, "fb2", "next")]
@@ -286,5 +269,5 @@ public sealed class CallPolicyTableTests
         },
     };
 
-    private sealed record Gate(bool IsOpen, TimeSpan UntilProbe, bool TimeoutRetryMayHelp = true) : IModelGate;
+    private sealed record Gate(bool IsOpen, TimeSpan UntilProbe) : IModelGate;
 }
