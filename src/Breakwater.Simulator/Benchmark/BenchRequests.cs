@@ -9,6 +9,9 @@ internal static class BenchRequests
 {
     public const string ApiKey = "sk-ant-bench-0000";
 
+    /// <summary>The key of a tenant run's background clients: other people's traffic has its own quota.</summary>
+    public const string BackgroundApiKey = "sk-ant-bench-others";
+
     /// <summary>Where the benchmark's requests go (the in-process simulator answers whatever the host).</summary>
     public static readonly Uri BaseAddress = new("http://simulator.invalid/");
 
@@ -26,12 +29,12 @@ internal static class BenchRequests
     /// <summary>Input tokens the simulator charges for a request body (bytes / 4).</summary>
     public static int InputTokens(PlannedRequest plan) => Math.Max(1, Body(plan).Length / 4);
 
-    public static HttpRequestMessage Create(PlannedRequest plan)
+    public static HttpRequestMessage Create(PlannedRequest plan, string apiKey = ApiKey)
     {
         var content = new ByteArrayContent(Body(plan));
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         var request = new HttpRequestMessage(HttpMethod.Post, Endpoint) { Content = content };
-        request.Headers.TryAddWithoutValidation("x-api-key", ApiKey);
+        request.Headers.TryAddWithoutValidation("x-api-key", apiKey);
         request.Headers.TryAddWithoutValidation("anthropic-version", "2023-06-01");
         request.Options.Set(UpstreamTap.PlanOption, plan);
         return request;

@@ -17,6 +17,13 @@ internal sealed class Oracle
     /// <summary>The cutoff factors k FIFO is tried with (drop once waited &gt; D − k × mean service); the best is reported.</summary>
     public static readonly IReadOnlyList<double> FifoCutoffs = [0.5, 1.0, 2.0];
 
+    /// <summary>
+    /// The cutoff factors k newest-first is tried with (a request is dropped once waited ≥ D − k × mean service: one
+    /// that is started with less left than a fraction of a service time mostly holds a slot for nothing); the best is
+    /// reported. k = 0 is plain newest-first.
+    /// </summary>
+    public static readonly IReadOnlyList<double> NewestCutoffs = [0, 0.5, 1.0];
+
     private readonly Scenario _scenario;
     private readonly IReadOnlyList<PlannedRequest> _plan;
     private readonly Random _random;
@@ -78,13 +85,43 @@ internal sealed class Oracle
         Array.Copy(_bucketLimit, _bucketLevel, 3);
     }
 
+    /// <summary>Attempts whose service-time draws a redraw scenario's oracle may use: as many as the most persistent policy sends (agent-10: 1 + 10 retries).</summary>
+    public const int RedrawAttempts = 11;
+
+    /// <summary>
+    /// Where the scenario draws a fresh service time per attempt, a policy that retries may be served at a later
+    /// attempt's (shorter) draw: the upper bound serves each request at the shortest of its first
+    /// <see cref="RedrawAttempts"/> draws (the same draws the taps use). A little foresight, only in such scenarios,
+    /// so that no retrying policy can beat the oracle by luck of the draw.
+    /// </summary>
+    internal static IReadOnlyList<PlannedRequest> WithRedraws(Scenario scenario, IReadOnlyList<PlannedRequest> plan)
+    {
+        if (!scenario.ServiceTimeRedraw)
+        {
+            return plan;
+        }
+
+        return plan.Select(p =>
+        {
+            var z = p.ServiceZ;
+            for (var attempt = 2; attempt <= RedrawAttempts; attempt++)
+            {
+                z = Math.Min(z, UpstreamTap.RedrawnZ(p.Index, attempt));
+            }
+
+            return p with { ServiceZ = z };
+        }).ToList();
+    }
+
     /// <summary>Every discipline on the same plan (FIFO at each of <see cref="FifoCutoffs"/>); the best one's outcome, with each discipline's successes.</summary>
     public static OracleResult Run(Scenario scenario, IReadOnlyList<PlannedRequest> plan, int seed, int inputTokens)
     {
         ArgumentNullException.ThrowIfNull(scenario);
         ArgumentNullException.ThrowIfNull(plan);
+        plan = WithRedraws(scenario, plan);
         var impossible = Impossible(scenario, plan);
-        var newest = RunOne(scenario, plan, seed, inputTokens, OracleDiscipline.NewestFirst, 0, impossible);
+        var newest = NewestCutoffs.Select(k => RunOne(scenario, plan, seed, inputTokens, OracleDiscipline.NewestFirst, k, impossible))
+            .Aggregate((a, b) => b.Successes > a.Successes ? b : a);
         var fifo = FifoCutoffs.Select(k => (K: k, R: RunOne(scenario, plan, seed, inputTokens, OracleDiscipline.FifoCutoff, k, impossible)))
             .Aggregate((a, b) => b.R.Successes > a.R.Successes ? b : a);
         var edf = RunOne(scenario, plan, seed, inputTokens, OracleDiscipline.EarliestDeadline, 0, impossible);
@@ -99,13 +136,14 @@ internal sealed class Oracle
         };
     }
 
-    /// <summary>One discipline alone (<paramref name="cutoff"/> is FIFO's k, ignored otherwise).</summary>
-    public static OracleResult Run(Scenario scenario, IReadOnlyList<PlannedRequest> plan, int seed, int inputTokens, OracleDiscipline discipline, double cutoff = 1.0)
+    /// <summary>One discipline alone (<paramref name="cutoff"/> is the drop factor k: default 1 for FIFO, 0 for newest-first; ignored by EDF).</summary>
+    public static OracleResult Run(Scenario scenario, IReadOnlyList<PlannedRequest> plan, int seed, int inputTokens, OracleDiscipline discipline, double? cutoff = null)
     {
         ArgumentNullException.ThrowIfNull(scenario);
         ArgumentNullException.ThrowIfNull(plan);
         var impossible = Impossible(scenario, plan);
-        return RunOne(scenario, plan, seed, inputTokens, discipline, cutoff, impossible) with { Impossible = impossible.Count(i => i) };
+        var k = cutoff ?? (discipline == OracleDiscipline.NewestFirst ? 0 : 1.0);
+        return RunOne(scenario, plan, seed, inputTokens, discipline, k, impossible) with { Impossible = impossible.Count(i => i) };
     }
 
     /// <summary>Per request: its service time exceeds D on its own model and on every later model of the fallback chain, so no one can serve it.</summary>
@@ -246,7 +284,7 @@ internal sealed class Oracle
         foreach (var q in _predecessors[j].Prepend(j))
         {
             var queue = _queues[q];
-            var limit = _discipline == OracleDiscipline.FifoCutoff ? _deadline - (_cutoff * _scenario.Models[q].ServiceMeanSeconds) : _deadline;
+            var limit = _deadline - (_cutoff * _scenario.Models[q].ServiceMeanSeconds);
             while (queue.Count > 0 && (_discipline == OracleDiscipline.FifoCutoff ? _now - queue.Min.Arrival > limit : _now - queue.Min.Arrival >= limit))
             {
                 queue.Remove(queue.Min);

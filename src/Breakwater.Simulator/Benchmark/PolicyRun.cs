@@ -288,7 +288,7 @@ internal sealed class PolicyRun
         // The live call is exactly what it is without deferral (same deadline D); only its failure is handled differently.
         var deferrable = _deferrals is not null && plan.Deferrable && _mode.IsTested(plan.Client);
         using var deadline = new CancellationTokenSource(_deadline, _clock);
-        using var request = BenchRequests.Create(plan);
+        using var request = BenchRequests.Create(plan, _mode.IsTested(plan.Client) ? BenchRequests.ApiKey : BenchRequests.BackgroundApiKey);
         var outcome = default(RequestOutcome);
         var defer = false;
         try

@@ -30,6 +30,13 @@ internal sealed class AttemptRunner(BreakwaterOptions options, TimeProvider time
                 context,
                 (runner: this, call, send)).ConfigureAwait(false);
         }
+        catch
+        {
+            // Without a breaker strategy the pipeline is empty and the caller's cancellation propagates from the
+            // attempt itself: the slot still goes back (with no signal: the caller left, the upstream said nothing).
+            lease?.Release(LimitSignal.Neutral);
+            throw;
+        }
         finally
         {
             Polly.ResilienceContextPool.Shared.Return(context);
