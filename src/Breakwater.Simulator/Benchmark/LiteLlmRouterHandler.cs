@@ -25,14 +25,13 @@ internal sealed class LiteLlmRouterHandler(TimeProvider time, Random random, Tim
     public const int NumRetries = 2;
     public const int MaxFallbacks = 5;
 
-    private static readonly byte[] ModelKey = Encoding.UTF8.GetBytes("\"model\":\"");
 
     internal LiteLlmCooldowns Cooldowns { get; } = new(time);
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var body = request.Content is null ? [] : await request.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-        var model = ModelOf(body) ?? "";
+        var model = UpstreamTap.ModelOf(body) ?? "";
         var (response, error) = await WithFallbacksAsync(request, model, 0, cancellationToken).ConfigureAwait(false);
         if (error is not null)
         {
@@ -174,19 +173,6 @@ internal sealed class LiteLlmRouterHandler(TimeProvider time, Random random, Tim
         Content = new StringContent("{\"type\":\"error\",\"error\":{\"type\":\"rate_limit_error\",\"message\":\"No deployments available for selected model: " + model + "\"}}", Encoding.UTF8, "application/json"),
     };
 
-    internal static string? ModelOf(ReadOnlySpan<byte> body)
-    {
-        var i = body.IndexOf(ModelKey);
-        if (i < 0)
-        {
-            return null;
-        }
-
-        var rest = body[(i + ModelKey.Length)..];
-        var end = rest.IndexOf((byte)'"');
-        return end < 0 ? null : Encoding.UTF8.GetString(rest[..end]);
-    }
-
     private static async Task SetModelAsync(HttpRequestMessage request, string model, CancellationToken cancellationToken)
     {
         if (request.Content is null)
@@ -195,7 +181,7 @@ internal sealed class LiteLlmRouterHandler(TimeProvider time, Random random, Tim
         }
 
         var body = await request.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-        if (ModelOf(body) is not { } current || current == model)
+        if (UpstreamTap.ModelOf(body) is not { } current || current == model)
         {
             return;
         }

@@ -34,7 +34,7 @@ public class AgentAndGatewayPolicyTests
     {
         return Task.Run(() =>
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, "http://x/v1/messages")
+            using var request = new HttpRequestMessage(HttpMethod.Post, "http://127.0.0.1/v1/messages")
             {
                 Content = new ByteArrayContent(Encoding.UTF8.GetBytes("{\"model\":\"" + model + "\",\"max_tokens\":10}")),
             };

@@ -24,7 +24,7 @@ internal sealed class ModelScriptedHandler(TimeProvider time, Func<string, int, 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var body = request.Content is null ? [] : await request.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-        var model = LiteLlmRouterHandler.ModelOf(body) ?? "";
+        var model = UpstreamTap.ModelOf(body) ?? "";
         Calls.Add((time.GetUtcNow() - _origin, model));
         var response = script(model, Calls.Count(c => c.Model == model));
         if (response is null)
